@@ -1,0 +1,566 @@
+/* The collector's event loop: ROUTER + ZAP, decode, validate, batch, write, ack after COMMIT. */
+#include "server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "catalog.h"
+#include "keys.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "validate.h"
+
+#define REPORT_TYPE "cchc.v1.Report"
+#define ACK_TYPE "cchc.v1.AckBatch"
+#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define ROUTING_ID_MAX 256
+#define AGENT_NAME_MAX 64
+
+/* A report that passed validation and waits for its transaction. */
+typedef struct {
+    uint8_t rid[ROUTING_ID_MAX]; /* the ROUTER's id of the connection it came on */
+    size_t rid_len;
+    char agent[AGENT_NAME_MAX];
+    Cchc__V1__Report *report; /* owned: freed with cchc__v1__report__free_unpacked */
+    int64_t received_at_ms;   /* wall clock, stored */
+    int64_t arrived_mono_ms;  /* for the batch timer */
+} pending_t;
+
+typedef struct {
+    uint64_t received, accepted, duplicate, rejected, malformed, batches, db_failures;
+    uint64_t acks_unroutable;
+} counters_t;
+
+typedef struct {
+    const cchc_collector_config_t *cfg;
+    void *zctx, *router, *zap;
+    cchc_store_t *store;
+    cchc_catalog_t *catalog;
+    /* pending reports: a ring of max_pending slots */
+    pending_t **ring;
+    size_t cap, head, count;
+    cchc_store_item_t *items; /* batch_size scratch items */
+    counters_t n;
+    int64_t reconnect_at, reconnect_wait, reconnect_failures;
+    int64_t catalog_at;
+} server_t;
+
+/* ---- ZAP: who may connect ---------------------------------------------------------- */
+
+/* Answers one ZAP request (RFC 27). Every CURVE client is admitted for now and known
+ * by its public key, which becomes the User-Id that every report it sends carries. */
+static void zap_serve(server_t *s)
+{
+    zmq_msg_t part[7];
+    int nparts = 0;
+    bool more = true;
+    while (more && nparts < 7) {
+        zmq_msg_init(&part[nparts]);
+        if (zmq_msg_recv(&part[nparts], s->zap, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&part[nparts]);
+            break;
+        }
+        more = zmq_msg_more(&part[nparts]);
+        nparts++;
+    }
+    while (more) { /* a malformed request with too many frames: drain it */
+        zmq_msg_t extra;
+        zmq_msg_init(&extra);
+        if (zmq_msg_recv(&extra, s->zap, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&extra);
+            break;
+        }
+        more = zmq_msg_more(&extra);
+        zmq_msg_close(&extra);
+    }
+    if (nparts < 6) {
+        for (int i = 0; i < nparts; i++)
+            zmq_msg_close(&part[i]);
+        return;
+    }
+    const char *mech = zmq_msg_data(&part[5]);
+    size_t mech_len = zmq_msg_size(&part[5]);
+    char user[AGENT_NAME_MAX] = "";
+    const char *status = "200", *text = "OK";
+    if (mech_len == 5 && memcmp(mech, "CURVE", 5) == 0 && nparts >= 7 &&
+        zmq_msg_size(&part[6]) == 32) {
+        char z85[CCHC_Z85_KEY_LEN + 1];
+        zmq_z85_encode(z85, zmq_msg_data(&part[6]), 32);
+        snprintf(user, sizeof user, "curve:%s", z85);
+    } else if (mech_len == 4 && memcmp(mech, "NULL", 4) == 0 && s->cfg->insecure_plaintext) {
+        snprintf(user, sizeof user, "plaintext");
+    } else {
+        status = "400";
+        text = "mechanism not allowed";
+    }
+    /* reply: version, request id, status code, status text, user id, metadata */
+    zmq_send(s->zap, "1.0", 3, ZMQ_SNDMORE);
+    zmq_send(s->zap, zmq_msg_data(&part[1]), zmq_msg_size(&part[1]), ZMQ_SNDMORE);
+    zmq_send(s->zap, status, strlen(status), ZMQ_SNDMORE);
+    zmq_send(s->zap, text, strlen(text), ZMQ_SNDMORE);
+    zmq_send(s->zap, user, strlen(user), ZMQ_SNDMORE);
+    zmq_send(s->zap, "", 0, 0);
+    for (int i = 0; i < nparts; i++)
+        zmq_msg_close(&part[i]);
+}
+
+/* ---- acknowledgements ---------------------------------------------------------------- */
+
+/* Sends one AckBatch to one connection. An agent that is gone, or whose queue is full,
+ * simply does not get it: it resends, and the resend is answered "duplicate". */
+static void send_acks(server_t *s, const uint8_t *rid, size_t rid_len, Cchc__V1__Ack **acks,
+                      size_t n)
+{
+    Cchc__V1__AckBatch batch = CCHC__V1__ACK_BATCH__INIT;
+    batch.n_acks = n;
+    batch.acks = acks;
+    size_t len = cchc__v1__ack_batch__get_packed_size(&batch);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return;
+    cchc__v1__ack_batch__pack(&batch, buf);
+    if (zmq_send(s->router, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        zmq_send(s->router, ACK_TYPE, strlen(ACK_TYPE), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        zmq_send(s->router, buf, len, ZMQ_DONTWAIT) < 0)
+        s->n.acks_unroutable += n;
+    free(buf);
+}
+
+/* Rejects a report at once: nothing of it is stored, so there is no commit to wait for. */
+static void reject_now(server_t *s, const uint8_t *rid, size_t rid_len, const char *agent,
+                       const Cchc__V1__Report *r, const char *reason)
+{
+    char q[600];
+    s->n.rejected++;
+    cchc_warn("report_rejected", "agent=%s unit=%s seq=%llu reason=%s", agent,
+              r->unit ? r->unit : "", r->key ? (unsigned long long)r->key->seq : 0ULL,
+              cchc_log_quote(reason, q, sizeof q));
+    if (!r->key)
+        return; /* nothing to acknowledge it by */
+    Cchc__V1__Ack ack = CCHC__V1__ACK__INIT;
+    ack.key = r->key;
+    ack.status = CCHC__V1__ACK_STATUS__ACK_STATUS_REJECTED;
+    ack.reason = (char *)reason;
+    Cchc__V1__Ack *acks[1] = {&ack};
+    send_acks(s, rid, rid_len, acks, 1);
+}
+
+/* ---- reading reports ------------------------------------------------------------------ */
+
+static void drop_rest(void *sock)
+{
+    int more = 1;
+    size_t sz = sizeof more;
+    while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz) == 0 && more) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        zmq_msg_recv(&m, sock, ZMQ_DONTWAIT);
+        zmq_msg_close(&m);
+    }
+}
+
+/* Receives one message from the ROUTER; returns false when there is none. */
+static bool receive_one(server_t *s)
+{
+    zmq_msg_t rid, type, payload;
+    zmq_msg_init(&rid);
+    if (zmq_msg_recv(&rid, s->router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&rid);
+        return false;
+    }
+    s->n.received++;
+    char agent[AGENT_NAME_MAX];
+    const char *user = zmq_msg_gets(&rid, "User-Id");
+    const char *peer = zmq_msg_gets(&rid, "Peer-Address");
+    snprintf(agent, sizeof agent, "%s", user && *user ? user : "unknown");
+    zmq_msg_init(&type);
+    zmq_msg_init(&payload);
+    bool ok = zmq_msg_more(&rid) && zmq_msg_recv(&type, s->router, ZMQ_DONTWAIT) >= 0 &&
+              zmq_msg_more(&type) && zmq_msg_recv(&payload, s->router, ZMQ_DONTWAIT) >= 0 &&
+              !zmq_msg_more(&payload);
+    if (!ok) {
+        drop_rest(s->router);
+        s->n.malformed++;
+        cchc_warn("message_malformed", "agent=%s peer=%s reason=\"expected 2 frames [type, payload]\"",
+                  agent, peer ? peer : "?");
+        goto out;
+    }
+    if (zmq_msg_size(&type) != strlen(REPORT_TYPE) ||
+        memcmp(zmq_msg_data(&type), REPORT_TYPE, strlen(REPORT_TYPE)) != 0) {
+        char t[64], q[160];
+        size_t tl = zmq_msg_size(&type) < sizeof t - 1 ? zmq_msg_size(&type) : sizeof t - 1;
+        memcpy(t, zmq_msg_data(&type), tl);
+        t[tl] = '\0';
+        s->n.malformed++;
+        cchc_warn("message_malformed", "agent=%s peer=%s reason=\"unknown message type\" type=%s",
+                  agent, peer ? peer : "?", cchc_log_quote(t, q, sizeof q));
+        goto out;
+    }
+    Cchc__V1__Report *r =
+        cchc__v1__report__unpack(NULL, zmq_msg_size(&payload), zmq_msg_data(&payload));
+    if (!r) {
+        s->n.malformed++;
+        cchc_warn("message_malformed",
+                  "agent=%s peer=%s reason=\"not a valid cchc.v1.Report\" bytes=%zu", agent,
+                  peer ? peer : "?", zmq_msg_size(&payload));
+        goto out;
+    }
+    char reason[512];
+    if (cchc_validate_report(s->catalog, r, cchc_now_ms() / 1000, reason, sizeof reason) != 0) {
+        reject_now(s, zmq_msg_data(&rid), zmq_msg_size(&rid), agent, r, reason);
+        cchc__v1__report__free_unpacked(r, NULL);
+        goto out;
+    }
+    pending_t *p = malloc(sizeof *p);
+    if (!p) {
+        /* Not acknowledged: the agent will send it again. */
+        cchc__v1__report__free_unpacked(r, NULL);
+        goto out;
+    }
+    p->rid_len = zmq_msg_size(&rid) < ROUTING_ID_MAX ? zmq_msg_size(&rid) : ROUTING_ID_MAX;
+    memcpy(p->rid, zmq_msg_data(&rid), p->rid_len);
+    memcpy(p->agent, agent, sizeof p->agent);
+    p->report = r;
+    p->received_at_ms = cchc_now_ms();
+    p->arrived_mono_ms = cchc_mono_ms();
+    s->ring[(s->head + s->count) % s->cap] = p;
+    s->count++;
+out:
+    zmq_msg_close(&rid);
+    zmq_msg_close(&type);
+    zmq_msg_close(&payload);
+    return true;
+}
+
+/* ---- writing batches ------------------------------------------------------------------- */
+
+static void db_lost(server_t *s, const char *err)
+{
+    char q[600];
+    s->n.db_failures++;
+    cchc_error("db_unavailable", "error=%s pending=%zu action=\"holding reports, not acknowledging\"",
+               cchc_log_quote(err, q, sizeof q), s->count);
+    s->reconnect_at = cchc_mono_ms();
+    s->reconnect_wait = s->cfg->reconnect_min_ms;
+    s->reconnect_failures = 0;
+}
+
+/* Writes the oldest pending reports (at most batch_size) in one transaction and, once
+ * it committed, acknowledges them. Returns 0, or -1 if PostgreSQL failed (nothing
+ * acknowledged, the reports stay pending). */
+static int flush_one_batch(server_t *s)
+{
+    size_t n = s->count < (size_t)s->cfg->batch_size ? s->count : (size_t)s->cfg->batch_size;
+    for (size_t i = 0; i < n; i++) {
+        pending_t *p = s->ring[(s->head + i) % s->cap];
+        s->items[i].report = p->report;
+        s->items[i].agent = p->agent;
+        s->items[i].received_at_ms = p->received_at_ms;
+    }
+    char err[600];
+    int64_t t0 = cchc_mono_ms();
+    if (cchc_store_write(s->store, s->items, n, err, sizeof err) != 0) {
+        db_lost(s, err);
+        return -1;
+    }
+    s->n.batches++;
+
+    /* Committed: acknowledge, one AckBatch per connection. */
+    Cchc__V1__Ack *ackv = calloc(n, sizeof *ackv);
+    Cchc__V1__Ack **ackp = calloc(n, sizeof *ackp);
+    bool *done = calloc(n, sizeof *done);
+    size_t accepted = 0, duplicate = 0, rejected = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (s->items[i].status) {
+        case CCHC__V1__ACK_STATUS__ACK_STATUS_ACCEPTED: accepted++; break;
+        case CCHC__V1__ACK_STATUS__ACK_STATUS_DUPLICATE: duplicate++; break;
+        default: {
+            char q[600];
+            rejected++;
+            cchc_warn("report_rejected", "agent=%s unit=%s seq=%llu reason=%s", s->items[i].agent,
+                      s->items[i].report->unit, (unsigned long long)s->items[i].report->key->seq,
+                      cchc_log_quote(s->items[i].reason, q, sizeof q));
+        }
+        }
+    }
+    if (ackv && ackp && done) {
+        for (size_t i = 0; i < n; i++) {
+            if (done[i])
+                continue;
+            const pending_t *pi = s->ring[(s->head + i) % s->cap];
+            size_t m = 0;
+            for (size_t j = i; j < n; j++) {
+                const pending_t *pj = s->ring[(s->head + j) % s->cap];
+                if (done[j] || pj->rid_len != pi->rid_len || memcmp(pj->rid, pi->rid, pi->rid_len))
+                    continue;
+                done[j] = true;
+                cchc__v1__ack__init(&ackv[m]);
+                ackv[m].key = s->items[j].report->key;
+                ackv[m].status = s->items[j].status;
+                ackv[m].reason = s->items[j].reason;
+                ackp[m] = &ackv[m];
+                m++;
+            }
+            send_acks(s, pi->rid, pi->rid_len, ackp, m);
+        }
+    }
+    free(ackv);
+    free(ackp);
+    free(done);
+    s->n.accepted += accepted;
+    s->n.duplicate += duplicate;
+    s->n.rejected += rejected;
+    cchc_debug("batch_committed", "reports=%zu accepted=%zu duplicate=%zu rejected=%zu ms=%lld", n,
+               accepted, duplicate, rejected, (long long)(cchc_mono_ms() - t0));
+
+    for (size_t i = 0; i < n; i++) {
+        pending_t *p = s->ring[s->head];
+        cchc__v1__report__free_unpacked(p->report, NULL);
+        free(p);
+        s->ring[s->head] = NULL;
+        s->head = (s->head + 1) % s->cap;
+        s->count--;
+    }
+    return 0;
+}
+
+/* ---- the database connection ------------------------------------------------------------- */
+
+static void try_connect(server_t *s)
+{
+    char err[600], q[700];
+    if (cchc_store_connect(s->store, err, sizeof err) != 0) {
+        s->reconnect_failures++;
+        /* Log the first failures, then only as the wait doubles: no flood while down. */
+        if (s->reconnect_failures <= 3 || (s->reconnect_failures & (s->reconnect_failures - 1)) == 0)
+            cchc_warn("db_connect_failed", "attempt=%lld retry_in_ms=%lld error=%s",
+                      (long long)s->reconnect_failures, (long long)s->reconnect_wait,
+                      cchc_log_quote(err, q, sizeof q));
+        s->reconnect_at = cchc_mono_ms() + s->reconnect_wait;
+        s->reconnect_wait *= 2;
+        if (s->reconnect_wait > s->cfg->reconnect_max_ms)
+            s->reconnect_wait = s->cfg->reconnect_max_ms;
+        return;
+    }
+    cchc_info("db_connected", "after_attempts=%lld", (long long)s->reconnect_failures + 1);
+    s->reconnect_failures = 0;
+    s->reconnect_wait = s->cfg->reconnect_min_ms;
+    s->catalog_at = 0; /* reload now */
+}
+
+static void refresh_catalog(server_t *s)
+{
+    cchc_catalog_t *cat = NULL;
+    char err[600], q[700];
+    if (cchc_store_load_catalog(s->store, &cat, err, sizeof err) != 0) {
+        cchc_warn("catalog_load_failed", "error=%s", cchc_log_quote(err, q, sizeof q));
+        s->catalog_at = cchc_mono_ms() + s->cfg->reconnect_min_ms;
+        return;
+    }
+    if (!s->catalog)
+        cchc_info("catalog_loaded", "units=%zu indicators=%zu", cchc_catalog_unit_count(cat),
+                  cchc_catalog_indicator_count(cat));
+    cchc_catalog_destroy(&s->catalog);
+    s->catalog = cat;
+    s->catalog_at = cchc_mono_ms() + s->cfg->catalog_refresh_ms;
+}
+
+/* ---- setup and loop ---------------------------------------------------------------------- */
+
+static void log_stats(const server_t *s, const char *event)
+{
+    cchc_info(event,
+              "received=%llu accepted=%llu duplicate=%llu rejected=%llu malformed=%llu "
+              "batches=%llu db_failures=%llu acks_unroutable=%llu pending=%zu",
+              (unsigned long long)s->n.received, (unsigned long long)s->n.accepted,
+              (unsigned long long)s->n.duplicate, (unsigned long long)s->n.rejected,
+              (unsigned long long)s->n.malformed, (unsigned long long)s->n.batches,
+              (unsigned long long)s->n.db_failures, (unsigned long long)s->n.acks_unroutable,
+              s->count);
+}
+
+static int write_endpoint_file(const char *path, const char *endpoint)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "we");
+    if (!f)
+        return -1;
+    fprintf(f, "%s\n", endpoint);
+    if (fclose(f) != 0)
+        return -1;
+    return rename(tmp, path);
+}
+
+static int setup_sockets(server_t *s)
+{
+    const cchc_collector_config_t *cfg = s->cfg;
+    char err[600];
+    s->zctx = zmq_ctx_new();
+    s->zap = zmq_socket(s->zctx, ZMQ_REP);
+    if (zmq_bind(s->zap, ZAP_ENDPOINT) != 0) {
+        cchc_error("startup_failed", "reason=\"cannot bind the ZAP handler: %s\"",
+                   zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    s->router = zmq_socket(s->zctx, ZMQ_ROUTER);
+    int one = 1, linger = 2000;
+    int64_t maxmsg = cfg->max_message_size;
+    zmq_setsockopt(s->router, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
+    zmq_setsockopt(s->router, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(s->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    zmq_setsockopt(s->router, ZMQ_ZAP_DOMAIN, "cchc", 4);
+    if (cfg->insecure_plaintext) {
+        cchc_warn("insecure_plaintext",
+                  "warning=\"CURVE is OFF: reports travel unencrypted and any client is "
+                  "accepted. Development only; never in production.\"");
+    } else {
+        if (!cfg->secret_key_file || !*cfg->secret_key_file) {
+            cchc_error("startup_failed",
+                       "reason=\"no [collector] secret_key_file set\" fix=\"create one with "
+                       "'cchc-collector keygen --out collector' and set secret_key_file\"");
+            return -1;
+        }
+        char sec[CCHC_Z85_KEY_LEN + 1], pub[CCHC_Z85_KEY_LEN + 1], q[700];
+        if (cchc_keys_load_secret(cfg->secret_key_file, sec, pub, err, sizeof err) != 0) {
+            cchc_error("startup_failed", "reason=%s", cchc_log_quote(err, q, sizeof q));
+            return -1;
+        }
+        zmq_setsockopt(s->router, ZMQ_CURVE_SERVER, &one, sizeof one);
+        zmq_setsockopt(s->router, ZMQ_CURVE_SECRETKEY, sec, CCHC_Z85_KEY_LEN);
+        memset(sec, 0, sizeof sec);
+        cchc_info("curve_on", "public_key=%s", pub);
+    }
+    if (zmq_bind(s->router, cfg->listen) != 0) {
+        cchc_error("startup_failed", "reason=\"cannot listen on %s: %s\"", cfg->listen,
+                   zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    char endpoint[256];
+    size_t elen = sizeof endpoint;
+    zmq_getsockopt(s->router, ZMQ_LAST_ENDPOINT, endpoint, &elen);
+    cchc_info("listening", "endpoint=%s", endpoint);
+    if (cfg->endpoint_file && *cfg->endpoint_file &&
+        write_endpoint_file(cfg->endpoint_file, endpoint) != 0) {
+        cchc_error("startup_failed", "reason=\"cannot write endpoint_file %s: %s\"",
+                   cfg->endpoint_file, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static void teardown(server_t *s)
+{
+    while (s->count > 0) {
+        pending_t *p = s->ring[s->head];
+        cchc__v1__report__free_unpacked(p->report, NULL);
+        free(p);
+        s->head = (s->head + 1) % s->cap;
+        s->count--;
+    }
+    free(s->ring);
+    free(s->items);
+    if (s->router)
+        zmq_close(s->router);
+    if (s->zap)
+        zmq_close(s->zap);
+    if (s->zctx)
+        zmq_ctx_term(s->zctx);
+    cchc_store_destroy(&s->store);
+    cchc_catalog_destroy(&s->catalog);
+}
+
+int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *stop)
+{
+    server_t s = {.cfg = cfg};
+    s.cap = (size_t)cfg->max_pending;
+    s.ring = calloc(s.cap, sizeof *s.ring);
+    s.items = calloc((size_t)cfg->batch_size, sizeof *s.items);
+    s.store = cchc_store_new(cfg->conninfo);
+    if (!s.ring || !s.items || !s.store) {
+        cchc_error("startup_failed", "reason=\"out of memory\"");
+        teardown(&s);
+        return 1;
+    }
+    if (setup_sockets(&s) != 0) {
+        teardown(&s);
+        return 1;
+    }
+    s.reconnect_wait = cfg->reconnect_min_ms;
+    s.reconnect_at = cchc_mono_ms();
+    int64_t stats_at = cchc_mono_ms() + cfg->stats_interval_ms;
+    int64_t give_up_at = 0;
+
+    for (;;) {
+        int64_t now = cchc_mono_ms();
+        if (*stop && give_up_at == 0) {
+            give_up_at = now + cfg->shutdown_grace_ms;
+            cchc_info("stopping", "pending=%zu", s.count);
+        }
+        if (give_up_at && (s.count == 0 || now >= give_up_at))
+            break;
+
+        if (!cchc_store_connected(s.store) && now >= s.reconnect_at)
+            try_connect(&s);
+        if (cchc_store_connected(s.store) && now >= s.catalog_at && s.count == 0)
+            refresh_catalog(&s);
+        if (cchc_store_connected(s.store) && !s.catalog)
+            refresh_catalog(&s);
+
+        /* Write while a batch is full, old enough, or we are stopping. */
+        while (cchc_store_connected(s.store) && s.count > 0) {
+            pending_t *oldest = s.ring[s.head];
+            bool due = s.count >= (size_t)cfg->batch_size || give_up_at ||
+                       cchc_mono_ms() - oldest->arrived_mono_ms >= cfg->batch_time_ms;
+            if (!due || flush_one_batch(&s) != 0)
+                break;
+        }
+
+        now = cchc_mono_ms();
+        if (now >= stats_at) {
+            log_stats(&s, "stats");
+            stats_at = now + cfg->stats_interval_ms;
+        }
+
+        /* Read only while there is room and a catalogue to validate against: past
+         * max_pending, reports wait in ZeroMQ's queues and then in the agents' spools. */
+        bool reading = !give_up_at && s.catalog && s.count < s.cap;
+        zmq_pollitem_t items[2] = {{s.zap, 0, ZMQ_POLLIN, 0}, {s.router, 0, ZMQ_POLLIN, 0}};
+        int64_t timeout = 1000;
+        if (s.count > 0 && cchc_store_connected(s.store)) {
+            int64_t left = s.ring[s.head]->arrived_mono_ms + cfg->batch_time_ms - now;
+            timeout = left < 0 ? 0 : left;
+        }
+        if (!cchc_store_connected(s.store)) {
+            int64_t left = s.reconnect_at - now;
+            timeout = left < 0 ? 0 : (left < timeout ? left : timeout);
+        }
+        if (give_up_at)
+            timeout = 100;
+        int rc = zmq_poll(items, reading ? 2 : 1, (long)timeout);
+        if (rc < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            cchc_error("poll_failed", "error=\"%s\"", zmq_strerror(zmq_errno()));
+            break;
+        }
+        if (items[0].revents & ZMQ_POLLIN)
+            zap_serve(&s);
+        if (reading && (items[1].revents & ZMQ_POLLIN)) {
+            /* Drain what is queued, up to a batch, so one agent cannot starve the timer. */
+            for (int k = 0; k < cfg->batch_size && s.count < s.cap; k++)
+                if (!receive_one(&s))
+                    break;
+        }
+    }
+    if (s.count > 0)
+        cchc_warn("stopped_with_pending", "pending=%zu note=\"not acknowledged; the agents resend them\"",
+                  s.count);
+    log_stats(&s, "stopped");
+    teardown(&s);
+    return 0;
+}

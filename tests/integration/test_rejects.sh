@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A report breaking each validation rule is rejected with its reason, nothing of it
+# is stored, and the collector goes on serving. The agent applies the same rules
+# before spooling.
+source "$(dirname "$0")/../lib/cchc.sh"
+cchc_setup
+collector_start
+RAW=$CCHC_BIN/tests/cchc-rawsend
+"$AGENT" keygen --out "$T/raw" >/dev/null
+now=$(date +%s)
+send() { "$RAW" --endpoint "$COLLECTOR_ENDPOINT" --server-key "$T/collector.pub" --secret-key "$T/raw.key" "$@" || true; }
+expect_rule() {
+  local rule=$1; shift
+  local out
+  out=$(send "$@")
+  case $out in
+    "rejected $rule:"*) log "ok: $rule -> $out" ;;
+    *) fail "$rule: expected 'rejected $rule: ...', got '$out'" ;;
+  esac
+}
+
+expect_rule count_negative      --unit SNV dossier_received=-1
+expect_rule part_exceeds_whole  --unit SNV dossier_received=100 dossier_received_online=120
+expect_rule part_exceeds_whole  --unit SNV dossier_resolved=10 dossier_resolved_on_time=11
+expect_rule part_exceeds_whole  --unit SNV document_issued=5 document_signed=6
+expect_rule part_exceeds_whole  --unit SNV satisfaction_votes=5 satisfaction_satisfied=6
+expect_rule indicator_unknown   --unit SNV no_such_indicator=1
+expect_rule indicator_repeated  --unit SNV dossier_received=1 dossier_received=2
+expect_rule unit_unknown        --unit NO-SUCH-UNIT dossier_received=1
+expect_rule unit_missing        --unit "" dossier_received=1
+expect_rule period_invalid      --unit SNV --period 2:2026:5 dossier_received=1
+expect_rule period_invalid      --unit SNV --period 9:2026:1 dossier_received=1
+expect_rule period_not_started  --unit SNV --period 2:2099:1 dossier_received=1
+expect_rule observed_in_future  --unit SNV --observed-at $((now + 10 * 86400)) dossier_received=1
+expect_rule no_figures          --unit SNV
+expect_rule key_missing         --unit SNV --seq 0 dossier_received=1
+check "nothing of the rejected reports stored" "$(sql 'SELECT count(*) FROM submission')" 0
+
+# Messages that cannot even be answered: dropped, counted, logged; the collector goes on.
+check "garbage payload: no answer" "$(send --raw-hex ffffffffffffffffff --timeout 1000)" no-answer
+check "unknown message type: no answer" "$(send --type cchc.v9.Nope --unit SNV dossier_received=1 --timeout 1000)" no-answer
+check "a report without a key: no answer" "$(send --no-key --unit SNV dossier_received=1 --timeout 1000)" no-answer
+grep -q 'event=message_malformed.*not a valid cchc.v1.Report' "$T/collector.log" || fail "garbage not logged"
+grep -q 'event=message_malformed.*unknown message type' "$T/collector.log" || fail "unknown type not logged"
+
+# The collector still serves: a good report is accepted, its replay is a duplicate.
+id=$(cat /proc/sys/kernel/random/uuid)
+check "a valid report after all that" "$(send --spool-id "$id" --seq 1 --unit SNV dossier_received=10 dossier_received_online=8)" accepted
+check "its replay" "$(send --spool-id "$id" --seq 1 --unit SNV dossier_received=10 dossier_received_online=8)" duplicate
+check "stored once" "$(sql 'SELECT count(*) FROM submission')" 1
+check "with its figures" "$(sql "SELECT string_agg(indicator_code || '=' || value, ',' ORDER BY indicator_code) FROM submission_value")" "dossier_received=10,dossier_received_online=8"
+
+# The agent checks the same rules offline: a wrong figure never reaches the spool.
+agent_make site SNV
+rc=0
+"$AGENT" submit -c "$T/site.ini" --period 2026-Q1 dossier_received=100 dossier_received_online=120 2>"$T/submit.err" || rc=$?
+check "agent submit of a wrong figure exits 2" "$rc" 2
+grep -q 'part_exceeds_whole: dossier_received_online=120 exceeds dossier_received=100' "$T/submit.err" \
+  || fail "agent did not name the rule: $(cat "$T/submit.err")"
+check "nothing spooled" "$(agent_status site spooled)" 0
+rc=0
+"$AGENT" submit -c "$T/site.ini" --period 2026-Q5 dossier_received=1 2>"$T/submit2.err" || rc=$?
+check "agent submit of a malformed period exits 2" "$rc" 2
+grep -q '2026-Q5' "$T/submit2.err" || fail "agent did not name the period: $(cat "$T/submit2.err")"
+
+# A unit this collector does not know passes the agent (it cannot know every unit)
+# and is rejected by the collector: the agent keeps it apart with the reason.
+agent_make stranger NO-SUCH-UNIT
+"$AGENT" submit -c "$T/stranger.ini" --period 2026-Q1 dossier_received=3 >/dev/null 2>>"$T/stranger.log"
+agent_start stranger --drain
+agent_wait stranger 30
+check "rejected report kept apart" "$(agent_status stranger rejected)" 1
+"$AGENT" rejected -c "$T/stranger.ini" >"$T/rejected.txt"
+grep -q 'reason: unit_unknown' "$T/rejected.txt" || fail "'cchc-agent rejected' lacks the reason: $(cat "$T/rejected.txt")"
+log "ok: 'cchc-agent rejected' lists it with its reason"
+echo "test_rejects: passed"
