@@ -152,7 +152,9 @@ static int check_started(const Cchc__V1__Report *r, const cchc_period_t *p, char
     /* Compared as day numbers: any int64 observed_at is fine, even one whose date
      * is outside the years cchc_date_t covers. */
     observed = r->observed_at / 86400 - (r->observed_at % 86400 < 0);
-    if (start > observed) {
+    /* observed_at is UTC but the site picks its period by its own date, which can be a
+     * day ahead (Vietnam is UTC+7: 00:30 on the 15th is still the 14th in UTC). */
+    if (start > observed + 1) {
         cchc_date_t s = cchc_date_from_days(start);
         cchc_date_t o = cchc_date_from_days(observed);
         cchc_period_format(p, text, sizeof text);
@@ -161,8 +163,8 @@ static int check_started(const Cchc__V1__Report *r, const cchc_period_t *p, char
                         "period_not_started: %s starts %04d-%02d-%02d, observed_at=%" PRId64, text,
                         s.year, s.month, s.day, r->observed_at);
         return fail(reason, len,
-                    "period_not_started: %s starts %04d-%02d-%02d, after the observed day "
-                    "%04d-%02d-%02d",
+                    "period_not_started: %s starts %04d-%02d-%02d, more than a day after the "
+                    "observed day %04d-%02d-%02d (UTC)",
                     text, s.year, s.month, s.day, o.year, o.month, o.day);
     }
     return 0;

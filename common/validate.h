@@ -19,8 +19,9 @@
  *   unit_missing          empty unit code
  *   unit_unknown          unit not in the catalogue (checked only if the catalogue has units)
  *   period_invalid        unknown kind, year outside 2000..9999, index out of range
- *   period_not_started    the period starts after the day the figures were observed
- *                         (under the earlier of the two calendars)
+ *   period_not_started    the period starts more than a day after the (UTC) day the
+ *                         figures were observed (under the earlier of the two
+ *                         calendars; the day allows for the site's time zone)
  *   observed_in_future    observed_at more than one day after `now`
  *   no_figures            a report with no figure
  *   too_many_figures      more than CCHC_REPORT_MAX_FIGURES

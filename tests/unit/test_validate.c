@@ -320,8 +320,8 @@ static void test_period_invalid(void **state)
     assert_fails("period_invalid: year 4294967295 outside 2000..9999");
     /* 9999 is a valid period; it just has not started in 2026. */
     F.period.year = 9999;
-    assert_fails("period_not_started: 9999-Q3 starts 9999-06-15, after the observed day "
-                 "2026-07-20");
+    assert_fails("period_not_started: 9999-Q3 starts 9999-06-15, more than a day after the "
+                 "observed day 2026-07-20 (UTC)");
     F.r.observed_at = T_9999_12_31;
     assert_passes_at(T_9999_12_31);
     F.r.observed_at = T_2026_07_20;
@@ -368,29 +368,33 @@ static void test_period_not_started(void **state)
     /* 2026-Q3 starts 2026-06-15 under ND09, the earlier of the two calendars. */
     F.r.observed_at = T_2026_06_15;
     assert_passes();
+    /* One day of slack for the site's time zone: 06-14 UTC may be 06-15 at the site. */
     F.r.observed_at = T_2026_06_15 - 1;
-    assert_fails("period_not_started: 2026-Q3 starts 2026-06-15, after the observed day "
-                 "2026-06-14");
+    assert_passes();
+    F.r.observed_at = T_2026_06_15 - 86400 - 1;
+    assert_fails("period_not_started: 2026-Q3 starts 2026-06-15, more than a day after the "
+                 "observed day 2026-06-13 (UTC)");
 
     /* The year 2026 starts 2025-12-15. */
     F.period.kind = CCHC__V1__PERIOD_KIND__PERIOD_KIND_YEAR;
     F.period.index = 1;
     F.r.observed_at = T_2025_12_15;
     assert_passes();
-    F.r.observed_at = T_2025_12_15 - 1;
-    assert_fails("period_not_started: 2026 starts 2025-12-15, after the observed day 2025-12-14");
+    F.r.observed_at = T_2025_12_15 - 86400 - 1;
+    assert_fails("period_not_started: 2026 starts 2025-12-15, more than a day after the "
+                 "observed day 2025-12-13 (UTC)");
 
     /* So does the month 2026-01. */
     F.period.kind = CCHC__V1__PERIOD_KIND__PERIOD_KIND_MONTH;
     F.r.observed_at = T_2025_12_15;
     assert_passes();
-    F.r.observed_at = T_2025_12_15 - 1;
-    assert_fails("period_not_started: 2026-01 starts 2025-12-15, after the observed day "
-                 "2025-12-14");
+    F.r.observed_at = T_2025_12_15 - 86400 - 1;
+    assert_fails("period_not_started: 2026-01 starts 2025-12-15, more than a day after the "
+                 "observed day 2025-12-13 (UTC)");
 
     F.r.observed_at = 0;
-    assert_fails("period_not_started: 2026-01 starts 2025-12-15, after the observed day "
-                 "1970-01-01");
+    assert_fails("period_not_started: 2026-01 starts 2025-12-15, more than a day after the "
+                 "observed day 1970-01-01 (UTC)");
     F.r.observed_at = INT64_MIN;
     assert_fails("period_not_started: 2026-01 starts 2025-12-15, "
                  "observed_at=-9223372036854775808");
