@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "config.h"
+#include "enroll.h"
 #include "keys.h"
 #include "log.h"
 #include "migrate.h"
@@ -28,6 +29,7 @@ static void usage(FILE *out)
 "Usage: " PROG " [run] [-c FILE] [--SECTION.KEY=VALUE ...]\n"
 "       " PROG " migrate [-c FILE] [--database.conninfo=CONNINFO]\n"
 "       " PROG " keygen --out PREFIX [--force]\n"
+"       " PROG " agent enroll|revoke|list ... [-c FILE]\n"
 "       " PROG " config-example\n"
 "\n"
 "Receives the agents' reports over ZeroMQ (CURVE-encrypted), validates them, writes\n"
@@ -41,6 +43,8 @@ static void usage(FILE *out)
 "                  [database] conninfo, then exit. Safe to run again.\n"
 "  keygen          write a CURVE key pair: PREFIX.key (secret, mode 0600) and\n"
 "                  PREFIX.pub (public: give it to the agents).\n"
+"  agent           enrol an agent's public key for its units, revoke it, list them\n"
+"                  (see '" PROG " agent --help').\n"
 "  config-example  print a configuration file with every setting at its default.\n"
 "\n"
 "Options:\n"
@@ -154,6 +158,25 @@ int main(int argc, char **argv)
     }
     if (cchc_config_apply_args(cchc_collector_settings, &cfg, &argc, argv, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
+        goto out;
+    }
+    /* A password given on the command line must not stay visible in ps. */
+    for (int i = 1; i < argc; i++)
+        cchc_config_scrub_secret_arg(argv[i]);
+    if (strcmp(cmd, "agent") == 0) {
+        /* drop -c FILE, already read; the rest belongs to the subcommand */
+        int n = 0;
+        for (int i = 1; i < argc; i++) {
+            if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc) {
+                i++;
+                continue;
+            }
+            if (strncmp(argv[i], "--config=", 9) == 0)
+                continue;
+            argv[n++] = argv[i];
+        }
+        cchc_log_init(PROG, CCHC_LOG_INFO);
+        rc = cchc_enroll_main(cfg.conninfo, n, argv);
         goto out;
     }
     static const struct option opts[] = {

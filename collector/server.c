@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "auth.h"
 #include "catalog.h"
 #include "keys.h"
 #include "log.h"
@@ -17,6 +18,7 @@
 #define REPORT_TYPE "cchc.v1.Report"
 #define ACK_TYPE "cchc.v1.AckBatch"
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define MONITOR_ENDPOINT "inproc://cchc-collector-monitor"
 #define ROUTING_ID_MAX 256
 #define AGENT_NAME_MAX 64
 
@@ -32,14 +34,15 @@ typedef struct {
 
 typedef struct {
     uint64_t received, accepted, duplicate, rejected, malformed, batches, db_failures;
-    uint64_t acks_unroutable;
+    uint64_t acks_unroutable, auth_refused, handshake_failed, disconnected;
 } counters_t;
 
 typedef struct {
     const cchc_collector_config_t *cfg;
-    void *zctx, *router, *zap;
+    void *zctx, *router, *zap, *monitor;
     cchc_store_t *store;
     cchc_catalog_t *catalog;
+    cchc_auth_t *auth; /* enrolled agents; NULL until first loaded */
     /* pending reports: a ring of max_pending slots */
     pending_t **ring;
     size_t cap, head, count;
@@ -51,8 +54,9 @@ typedef struct {
 
 /* ---- ZAP: who may connect ---------------------------------------------------------- */
 
-/* Answers one ZAP request (RFC 27). Every CURVE client is admitted for now and known
- * by its public key, which becomes the User-Id that every report it sends carries. */
+/* Answers one ZAP request (RFC 27): a CURVE client is admitted only if its public key
+ * belongs to an enrolled, unrevoked agent, whose name becomes the connection's User-Id
+ * (every report it sends carries it). Plaintext only with insecure_plaintext. */
 static void zap_serve(server_t *s)
 {
     zmq_msg_t part[7];
@@ -82,6 +86,10 @@ static void zap_serve(server_t *s)
             zmq_msg_close(&part[i]);
         return;
     }
+    char address[64] = "?";
+    size_t alen = zmq_msg_size(&part[3]) < sizeof address - 1 ? zmq_msg_size(&part[3]) : sizeof address - 1;
+    memcpy(address, zmq_msg_data(&part[3]), alen);
+    address[alen] = '\0';
     const char *mech = zmq_msg_data(&part[5]);
     size_t mech_len = zmq_msg_size(&part[5]);
     char user[AGENT_NAME_MAX] = "";
@@ -89,13 +97,30 @@ static void zap_serve(server_t *s)
     if (mech_len == 5 && memcmp(mech, "CURVE", 5) == 0 && nparts >= 7 &&
         zmq_msg_size(&part[6]) == 32) {
         char z85[CCHC_Z85_KEY_LEN + 1];
+        const char *name = NULL;
         zmq_z85_encode(z85, zmq_msg_data(&part[6]), 32);
-        snprintf(user, sizeof user, "curve:%s", z85);
+        cchc_auth_result_t ar = s->auth ? cchc_auth_check_key(s->auth, z85, &name) : CCHC_AUTH_UNKNOWN;
+        if (!s->auth) {
+            /* No agent list yet (PostgreSQL not reached): a temporary refusal. */
+            status = "300";
+            text = "agent list not loaded yet";
+        } else if (ar == CCHC_AUTH_OK) {
+            snprintf(user, sizeof user, "%s", name);
+        } else {
+            status = "400";
+            text = ar == CCHC_AUTH_REVOKED ? "agent revoked" : "unknown key";
+            s->n.auth_refused++;
+            cchc_warn("auth_refused", "peer=%s key=%s agent=%s reason=\"%s\"", address, z85,
+                      name ? name : "-", text);
+        }
     } else if (mech_len == 4 && memcmp(mech, "NULL", 4) == 0 && s->cfg->insecure_plaintext) {
-        snprintf(user, sizeof user, "plaintext");
+        snprintf(user, sizeof user, "plaintext:%s", address);
     } else {
         status = "400";
         text = "mechanism not allowed";
+        s->n.auth_refused++;
+        cchc_warn("auth_refused", "peer=%s reason=\"mechanism %.*s not allowed\"", address,
+                  (int)(mech_len < 16 ? mech_len : 16), mech);
     }
     /* reply: version, request id, status code, status text, user id, metadata */
     zmq_send(s->zap, "1.0", 3, ZMQ_SNDMORE);
@@ -173,15 +198,20 @@ static bool receive_one(server_t *s)
         return false;
     }
     s->n.received++;
-    char agent[AGENT_NAME_MAX];
-    const char *user = zmq_msg_gets(&rid, "User-Id");
-    const char *peer = zmq_msg_gets(&rid, "Peer-Address");
-    snprintf(agent, sizeof agent, "%s", user && *user ? user : "unknown");
+    char agent[AGENT_NAME_MAX] = "unknown";
+    const char *peer = NULL;
     zmq_msg_init(&type);
     zmq_msg_init(&payload);
-    bool ok = zmq_msg_more(&rid) && zmq_msg_recv(&type, s->router, ZMQ_DONTWAIT) >= 0 &&
-              zmq_msg_more(&type) && zmq_msg_recv(&payload, s->router, ZMQ_DONTWAIT) >= 0 &&
-              !zmq_msg_more(&payload);
+    bool ok = zmq_msg_more(&rid) && zmq_msg_recv(&type, s->router, ZMQ_DONTWAIT) >= 0;
+    if (ok) {
+        /* Metadata rides on the frames the peer sent, not on the ROUTER's id frame. */
+        const char *user = zmq_msg_gets(&type, "User-Id");
+        peer = zmq_msg_gets(&type, "Peer-Address");
+        if (user && *user)
+            snprintf(agent, sizeof agent, "%s", user);
+    }
+    ok = ok && zmq_msg_more(&type) && zmq_msg_recv(&payload, s->router, ZMQ_DONTWAIT) >= 0 &&
+         !zmq_msg_more(&payload);
     if (!ok) {
         drop_rest(s->router);
         s->n.malformed++;
@@ -214,6 +244,22 @@ static bool receive_one(server_t *s)
         reject_now(s, zmq_msg_data(&rid), zmq_msg_size(&rid), agent, r, reason);
         cchc__v1__report__free_unpacked(r, NULL);
         goto out;
+    }
+    if (!s->cfg->insecure_plaintext) {
+        cchc_auth_result_t ar = s->auth ? cchc_auth_check_unit(s->auth, agent, r->unit)
+                                        : CCHC_AUTH_UNKNOWN;
+        if (ar != CCHC_AUTH_OK) {
+            if (ar == CCHC_AUTH_UNIT_NOT_ALLOWED)
+                snprintf(reason, sizeof reason,
+                         "unit_not_allowed: agent %s is not enrolled to report for unit %s",
+                         agent, r->unit);
+            else
+                snprintf(reason, sizeof reason, "agent_revoked: agent %s is %s", agent,
+                         ar == CCHC_AUTH_REVOKED ? "revoked" : "no longer enrolled");
+            reject_now(s, zmq_msg_data(&rid), zmq_msg_size(&rid), agent, r, reason);
+            cchc__v1__report__free_unpacked(r, NULL);
+            goto out;
+        }
     }
     pending_t *p = malloc(sizeof *p);
     if (!p) {
@@ -364,9 +410,67 @@ static void refresh_catalog(server_t *s)
     if (!s->catalog)
         cchc_info("catalog_loaded", "units=%zu indicators=%zu", cchc_catalog_unit_count(cat),
                   cchc_catalog_indicator_count(cat));
+    cchc_auth_t *auth = NULL;
+    if (cchc_store_load_agents(s->store, &auth, err, sizeof err) != 0) {
+        cchc_warn("agents_load_failed", "error=%s", cchc_log_quote(err, q, sizeof q));
+        cchc_catalog_destroy(&cat);
+        s->catalog_at = cchc_mono_ms() + s->cfg->reconnect_min_ms;
+        return;
+    }
+    if (!s->catalog || !s->auth || cchc_auth_agent_count(auth) != cchc_auth_agent_count(s->auth))
+        cchc_info("agents_loaded", "agents=%zu", cchc_auth_agent_count(auth));
     cchc_catalog_destroy(&s->catalog);
+    cchc_auth_destroy(&s->auth);
     s->catalog = cat;
+    s->auth = auth;
     s->catalog_at = cchc_mono_ms() + s->cfg->catalog_refresh_ms;
+}
+
+/* Handles one event of the ROUTER's monitor: handshakes that failed (plaintext or
+ * garbage at a CURVE port, a wrong server key) and dropped connections (among them,
+ * messages over max_message_size). libzmq names only our own endpoint here; the
+ * peer of a refused key is logged by the ZAP handler. */
+static void monitor_event(server_t *s)
+{
+    zmq_msg_t ev, addr;
+    zmq_msg_init(&ev);
+    zmq_msg_init(&addr);
+    if (zmq_msg_recv(&ev, s->monitor, ZMQ_DONTWAIT) < 0 || !zmq_msg_more(&ev) ||
+        zmq_msg_recv(&addr, s->monitor, ZMQ_DONTWAIT) < 0 || zmq_msg_size(&ev) < 6)
+        goto out;
+    uint16_t event;
+    uint32_t value;
+    memcpy(&event, zmq_msg_data(&ev), 2);
+    memcpy(&value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+    switch (event) {
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        if (value == ECONNRESET || value == EPIPE) {
+            /* The peer went away mid-handshake (an agent that stopped at once): no attack. */
+            s->n.disconnected++;
+            cchc_debug("handshake_abandoned", "errno=%u", (unsigned)value);
+            break;
+        }
+        /* fall through */
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        s->n.handshake_failed++;
+        cchc_warn("handshake_failed", "reason=\"%s\" code=%u note=\"not a CURVE client with "
+                  "this collector's key, or not ZeroMQ at all\"",
+                  event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "protocol error" : "no detail",
+                  (unsigned)value);
+        break;
+    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        s->n.handshake_failed++;
+        break; /* already logged by the ZAP handler, with the peer and the key */
+    case ZMQ_EVENT_DISCONNECTED:
+        s->n.disconnected++;
+        cchc_debug("disconnected", "fd=%u", (unsigned)value);
+        break;
+    default:
+        break;
+    }
+out:
+    zmq_msg_close(&ev);
+    zmq_msg_close(&addr);
 }
 
 /* ---- setup and loop ---------------------------------------------------------------------- */
@@ -375,12 +479,14 @@ static void log_stats(const server_t *s, const char *event)
 {
     cchc_info(event,
               "received=%llu accepted=%llu duplicate=%llu rejected=%llu malformed=%llu "
-              "batches=%llu db_failures=%llu acks_unroutable=%llu pending=%zu",
+              "batches=%llu db_failures=%llu acks_unroutable=%llu auth_refused=%llu "
+              "handshake_failed=%llu disconnected=%llu pending=%zu",
               (unsigned long long)s->n.received, (unsigned long long)s->n.accepted,
               (unsigned long long)s->n.duplicate, (unsigned long long)s->n.rejected,
               (unsigned long long)s->n.malformed, (unsigned long long)s->n.batches,
               (unsigned long long)s->n.db_failures, (unsigned long long)s->n.acks_unroutable,
-              s->count);
+              (unsigned long long)s->n.auth_refused, (unsigned long long)s->n.handshake_failed,
+              (unsigned long long)s->n.disconnected, s->count);
 }
 
 static int write_endpoint_file(const char *path, const char *endpoint)
@@ -435,6 +541,15 @@ static int setup_sockets(server_t *s)
         memset(sec, 0, sizeof sec);
         cchc_info("curve_on", "public_key=%s", pub);
     }
+    if (zmq_socket_monitor(s->router, MONITOR_ENDPOINT,
+                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_DISCONNECTED) != 0) {
+        cchc_error("startup_failed", "reason=\"cannot monitor the socket: %s\"",
+                   zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    s->monitor = zmq_socket(s->zctx, ZMQ_PAIR);
+    zmq_connect(s->monitor, MONITOR_ENDPOINT);
     if (zmq_bind(s->router, cfg->listen) != 0) {
         cchc_error("startup_failed", "reason=\"cannot listen on %s: %s\"", cfg->listen,
                    zmq_strerror(zmq_errno()));
@@ -468,10 +583,13 @@ static void teardown(server_t *s)
         zmq_close(s->router);
     if (s->zap)
         zmq_close(s->zap);
+    if (s->monitor)
+        zmq_close(s->monitor);
     if (s->zctx)
         zmq_ctx_term(s->zctx);
     cchc_store_destroy(&s->store);
     cchc_catalog_destroy(&s->catalog);
+    cchc_auth_destroy(&s->auth);
 }
 
 int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *stop)
@@ -529,7 +647,16 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
         /* Read only while there is room and a catalogue to validate against: past
          * max_pending, reports wait in ZeroMQ's queues and then in the agents' spools. */
         bool reading = !give_up_at && s.catalog && s.count < s.cap;
-        zmq_pollitem_t items[2] = {{s.zap, 0, ZMQ_POLLIN, 0}, {s.router, 0, ZMQ_POLLIN, 0}};
+        int dbfd = cchc_store_socket(s.store);
+        zmq_pollitem_t items[4] = {{s.zap, 0, ZMQ_POLLIN, 0},
+                                   {s.monitor, 0, ZMQ_POLLIN, 0},
+                                   {NULL, dbfd, ZMQ_POLLIN, 0},
+                                   {s.router, 0, ZMQ_POLLIN, 0}};
+        int nitems = reading ? 4 : 3;
+        if (dbfd < 0) { /* no database socket: leave it out, keep the router last */
+            items[2] = items[3];
+            nitems--;
+        }
         int64_t timeout = 1000;
         if (s.count > 0 && cchc_store_connected(s.store)) {
             int64_t left = s.ring[s.head]->arrived_mono_ms + cfg->batch_time_ms - now;
@@ -541,16 +668,27 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
         }
         if (give_up_at)
             timeout = 100;
-        int rc = zmq_poll(items, reading ? 2 : 1, (long)timeout);
+        int rc = zmq_poll(items, nitems, (long)timeout);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             cchc_error("poll_failed", "error=\"%s\"", zmq_strerror(zmq_errno()));
             break;
         }
+        if (items[1].revents & ZMQ_POLLIN)
+            monitor_event(&s);
+        if (dbfd >= 0 && (items[2].revents & ZMQ_POLLIN)) {
+            /* Agents changed (NOTIFY cchc_agent): re-read them before the next report. */
+            char err[600];
+            int ch = cchc_store_poll_changes(s.store, err, sizeof err);
+            if (ch < 0)
+                db_lost(&s, err);
+            else if (ch > 0)
+                refresh_catalog(&s);
+        }
         if (items[0].revents & ZMQ_POLLIN)
             zap_serve(&s);
-        if (reading && (items[1].revents & ZMQ_POLLIN)) {
+        if (reading && (items[nitems - 1].revents & ZMQ_POLLIN)) {
             /* Drain what is queued, up to a batch, so one agent cannot starve the timer. */
             for (int k = 0; k < cfg->batch_size && s.count < s.cap; k++)
                 if (!receive_one(&s))

@@ -144,6 +144,9 @@ int cchc_store_connect(cchc_store_t *st, char *err, size_t errlen)
     }
     PGresult *res = PQexec(st->conn, "SET application_name = 'cchc-collector'");
     PQclear(res);
+    /* Agents revoked or enrolled elsewhere reach us at once, not at the next refresh. */
+    res = PQexec(st->conn, "LISTEN cchc_agent");
+    PQclear(res);
     res = PQprepare(st->conn, "insert_submissions", INSERT_SQL, 0, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         snprintf(err, errlen,
@@ -197,6 +200,66 @@ int cchc_store_load_catalog(cchc_store_t *st, cchc_catalog_t **out, char *err, s
     }
     *out = cat;
     return 0;
+}
+
+int cchc_store_load_agents(cchc_store_t *st, cchc_auth_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!cchc_store_connected(st)) {
+        snprintf(err, errlen, "not connected to PostgreSQL");
+        return -1;
+    }
+    cchc_auth_t *a = cchc_auth_new();
+    PGresult *ag = PQexec(st->conn, "SELECT name, public_key, revoked_at IS NOT NULL FROM agent");
+    PGresult *al = PQexec(st->conn, "SELECT agent_name, unit_code FROM agent_allowed_unit");
+    int rc = -1;
+    if (!a) {
+        snprintf(err, errlen, "out of memory");
+    } else if (PQresultStatus(ag) != PGRES_TUPLES_OK || PQresultStatus(al) != PGRES_TUPLES_OK) {
+        snprintf(err, errlen, "cannot read the enrolled agents: %s",
+                 PQresultStatus(ag) != PGRES_TUPLES_OK ? PQresultErrorMessage(ag)
+                                                       : PQresultErrorMessage(al));
+        one_line(err);
+    } else {
+        rc = 0;
+        for (int i = 0; i < PQntuples(ag) && rc == 0; i++)
+            rc = cchc_auth_add_agent(a, PQgetvalue(ag, i, 0), PQgetvalue(ag, i, 1),
+                                     PQgetvalue(ag, i, 2)[0] == 't');
+        for (int i = 0; i < PQntuples(al) && rc == 0; i++)
+            rc = cchc_auth_allow(a, PQgetvalue(al, i, 0), PQgetvalue(al, i, 1));
+        if (rc != 0)
+            snprintf(err, errlen, "out of memory loading the enrolled agents");
+    }
+    PQclear(ag);
+    PQclear(al);
+    if (rc != 0) {
+        cchc_auth_destroy(&a);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+int cchc_store_socket(const cchc_store_t *st)
+{
+    return cchc_store_connected(st) ? PQsocket(st->conn) : -1;
+}
+
+int cchc_store_poll_changes(cchc_store_t *st, char *err, size_t errlen)
+{
+    if (!cchc_store_connected(st) || PQconsumeInput(st->conn) != 1 ||
+        PQstatus(st->conn) != CONNECTION_OK) {
+        snprintf(err, errlen, "connection lost: %s", st->conn ? PQerrorMessage(st->conn) : "");
+        one_line(err);
+        return -1;
+    }
+    int changed = 0;
+    PGnotify *n;
+    while ((n = PQnotifies(st->conn)) != NULL) {
+        changed = 1;
+        PQfreemem(n);
+    }
+    return changed;
 }
 
 /* ---- batched write --------------------------------------------------------------- */
@@ -264,10 +327,57 @@ static tx_result_t fail_tx(cchc_store_t *st, PGresult *res, const char *what, ch
 
 /* One transaction for the items whose index is in idx[0..m) (all distinct keys).
  * Sets their status to ACCEPTED or DUPLICATE only if it commits. */
-static tx_result_t write_tx(cchc_store_t *st, cchc_store_item_t *items, const size_t *idx,
-                            size_t m, char *err, size_t errlen)
+/* Marks REJECTED, and drops from idx, the items whose agent was revoked before this
+ * transaction began (READ COMMITTED: every revocation committed so far is seen).
+ * The cached agent list could be a notification behind; this cannot. */
+static tx_result_t drop_revoked(cchc_store_t *st, cchc_store_item_t *items, size_t *idx,
+                                size_t *m, char *err, size_t errlen)
 {
-    buf_t col[11] = {0};
+    buf_t names = {0};
+    buf_add(&names, "{", 1);
+    for (size_t j = 0; j < *m; j++) {
+        if (j)
+            buf_add(&names, ",", 1);
+        buf_add_array_text(&names, items[idx[j]].agent);
+    }
+    buf_add(&names, "}", 1);
+    if (names.oom) {
+        free(names.p);
+        snprintf(err, errlen, "out of memory");
+        return fail_tx(st, NULL, "checking revocations", err, errlen);
+    }
+    const char *params[1] = {names.p};
+    PGresult *res = PQexecParams(st->conn,
+                                 "SELECT name FROM agent WHERE revoked_at IS NOT NULL"
+                                 " AND name = ANY($1::text[])",
+                                 1, NULL, params, NULL, NULL, 0);
+    free(names.p);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        return fail_tx(st, res, "checking revocations", err, errlen);
+    if (PQntuples(res) > 0) {
+        size_t kept = 0;
+        for (size_t j = 0; j < *m; j++) {
+            cchc_store_item_t *it = &items[idx[j]];
+            bool revoked = false;
+            for (int row = 0; row < PQntuples(res) && !revoked; row++)
+                revoked = strcmp(PQgetvalue(res, row, 0), it->agent) == 0;
+            if (revoked) {
+                it->status = CCHC__V1__ACK_STATUS__ACK_STATUS_REJECTED;
+                snprintf(it->reason, sizeof it->reason, "agent_revoked: agent %s was revoked",
+                         it->agent);
+            } else {
+                idx[kept++] = idx[j];
+            }
+        }
+        *m = kept;
+    }
+    PQclear(res);
+    return TX_OK;
+}
+
+/* Appends the report columns of items idx[0..m) to the 11 array literals. */
+static bool build_columns(const cchc_store_item_t *items, const size_t *idx, size_t m, buf_t col[11])
+{
     for (int c = 0; c < 11; c++)
         buf_add(&col[c], "{", 1);
     for (size_t j = 0; j < m; j++) {
@@ -291,20 +401,30 @@ static tx_result_t write_tx(cchc_store_t *st, cchc_store_item_t *items, const si
         buf_add(&col[10], sep, strlen(sep));
         buf_add_array_text(&col[10], r->note ? r->note : "");
     }
-    const char *params[11];
     bool oom = false;
     for (int c = 0; c < 11; c++) {
         buf_add(&col[c], "}", 1);
         oom |= col[c].oom;
-        params[c] = col[c].p;
     }
+    return !oom;
+}
+
+/* One transaction for the items whose index is in idx_in[0..m) (all distinct keys).
+ * Sets their status only if it commits. */
+static tx_result_t write_tx(cchc_store_t *st, cchc_store_item_t *items, const size_t *idx_in,
+                            size_t m, char *err, size_t errlen)
+{
+    buf_t col[11] = {{0}};
+    const char *params[11];
     tx_result_t rc = TX_RETRY;
     PGresult *res = NULL;
     buf_t copy = {0};
-    if (oom) {
-        snprintf(err, errlen, "out of memory building a batch of %zu reports", m);
-        goto done;
+    size_t *idx = malloc((m ? m : 1) * sizeof *idx); /* drop_revoked shortens it */
+    if (!idx) {
+        snprintf(err, errlen, "out of memory");
+        return TX_RETRY;
     }
+    memcpy(idx, idx_in, m * sizeof *idx);
 
     res = PQexec(st->conn, "BEGIN");
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -313,6 +433,17 @@ static tx_result_t write_tx(cchc_store_t *st, cchc_store_item_t *items, const si
         goto done;
     }
     PQclear(res);
+    res = NULL;
+    if ((rc = drop_revoked(st, items, idx, &m, err, errlen)) != TX_OK)
+        goto done;
+    rc = TX_RETRY;
+    if (!build_columns(items, idx, m, col)) {
+        snprintf(err, errlen, "out of memory building a batch of %zu reports", m);
+        rc = fail_tx(st, NULL, "building a batch", err, errlen);
+        goto done;
+    }
+    for (int c = 0; c < 11; c++)
+        params[c] = col[c].p;
 
     res = PQexecPrepared(st->conn, "insert_submissions", 11, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -398,6 +529,7 @@ static tx_result_t write_tx(cchc_store_t *st, cchc_store_item_t *items, const si
 
 done:
     PQclear(res);
+    free(idx);
     free(copy.p);
     for (int c = 0; c < 11; c++)
         free(col[c].p);

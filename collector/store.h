@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "catalog.h"
 #include "cchc/v1/cchc.pb-c.h"
 
@@ -39,9 +40,21 @@ bool cchc_store_connected(const cchc_store_t *st);
  * new catalogue owned by the caller. Returns 0, or -1 with err. */
 int cchc_store_load_catalog(cchc_store_t *st, cchc_catalog_t **out, char *err, size_t errlen);
 
+/* Loads the enrolled agents and the units each may report for into a new table
+ * owned by the caller. Returns 0, or -1 with err. */
+int cchc_store_load_agents(cchc_store_t *st, cchc_auth_t **out, char *err, size_t errlen);
+
+/* The connection's socket, to poll for notifications (-1 when not connected). */
+int cchc_store_socket(const cchc_store_t *st);
+
+/* Reads what arrived on the connection: returns 1 if agents or their scopes changed
+ * (NOTIFY cchc_agent), 0 if nothing did, -1 if the connection is lost (err set). */
+int cchc_store_poll_changes(cchc_store_t *st, char *err, size_t errlen);
+
 /* Writes items[0..n) in one transaction: the reports whose key is new are inserted
  * with their figures, the others are duplicates. Returns 0 once COMMIT succeeded
- * (every item's status is then set and it may be acknowledged); -1 if nothing was
+ * (every item's status is then set and it may be acknowledged; a report from an
+ * agent revoked before this transaction began is REJECTED, agent_revoked); -1 if nothing was
  * committed and the whole batch must be written again later (the connection was
  * lost or the server failed), with err. If the server refuses the batch for a
  * reason in the data, the reports are written one by one so that only the culprit

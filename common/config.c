@@ -764,3 +764,22 @@ void cchc_config_print_example(const cchc_cfg_entry_t *table, FILE *out)
         }
     }
 }
+
+void cchc_config_scrub_secret_arg(char *arg)
+{
+    for (char *p = strstr(arg, "password"); p; p = strstr(p, "password")) {
+        p += strlen("password");
+        while (*p == ' ')
+            p++;
+        if (*p != '=')
+            continue;
+        p++;
+        while (*p == ' ')
+            p++;
+        char quote = *p == '\'' ? '\'' : '\0';
+        if (quote)
+            p++;
+        for (; *p && (quote ? *p != quote : *p != ' '); p++)
+            *p = 'x';
+    }
+}

@@ -65,6 +65,11 @@ void cchc_config_print_example(const cchc_cfg_entry_t *table, FILE *out);
 /* Frees the STRING fields of obj (sets them to NULL); obj itself is the caller's. */
 void cchc_config_free(const cchc_cfg_entry_t *table, void *obj);
 
+/* Overwrites in place the value of every "password=VALUE" inside arg (a libpq
+ * connection string given on the command line) with 'x', so that ps and
+ * /proc/PID/cmdline do not show it. Call after the argument has been read. */
+void cchc_config_scrub_secret_arg(char *arg);
+
 /* Parses a duration text as above into milliseconds. Returns 0 or -1. */
 int cchc_parse_duration_ms(const char *text, int64_t *out_ms);
 

@@ -236,6 +236,31 @@ static int check_figures(const cchc_catalog_t *cat, const Cchc__V1__Report *r, c
     return 0;
 }
 
+/* A field this build does not know (protobuf-c keeps it aside) would be silently
+ * dropped on storage: refuse the report instead, so that a newer agent's figure is
+ * never lost without a word. */
+static int check_unknown(const ProtobufCMessage *m, const char *where, char *reason, size_t len)
+{
+    if (m == NULL || m->n_unknown_fields == 0)
+        return 0;
+    return fail(reason, len,
+                "unknown_field: %s carries field %u, unknown to this version (cchc.v1); "
+                "upgrade the collector or the agent",
+                where, (unsigned)m->unknown_fields[0].tag);
+}
+
+static int check_no_unknown_fields(const Cchc__V1__Report *r, char *reason, size_t len)
+{
+    if (check_unknown(&r->base, "the report", reason, len) < 0 ||
+        (r->key && check_unknown(&r->key->base, "the key", reason, len) < 0) ||
+        (r->period && check_unknown(&r->period->base, "the period", reason, len) < 0))
+        return -1;
+    for (size_t i = 0; i < r->n_figures; i++)
+        if (r->figures[i] && check_unknown(&r->figures[i]->base, "a figure", reason, len) < 0)
+            return -1;
+    return 0;
+}
+
 int cchc_validate_report(const cchc_catalog_t *cat, const Cchc__V1__Report *r, int64_t now,
                          char *reason, size_t reasonlen)
 {
@@ -243,7 +268,9 @@ int cchc_validate_report(const cchc_catalog_t *cat, const Cchc__V1__Report *r, i
 
     if (r == NULL)
         return fail(reason, reasonlen, "key_missing: no report");
-    if (check_key(r, reason, reasonlen) < 0 || check_unit(cat, r, reason, reasonlen) < 0 ||
+    if (check_key(r, reason, reasonlen) < 0 ||
+        check_no_unknown_fields(r, reason, reasonlen) < 0 ||
+        check_unit(cat, r, reason, reasonlen) < 0 ||
         check_period(r, &p, reason, reasonlen) < 0 ||
         check_started(r, &p, reason, reasonlen) < 0 ||
         check_not_future(r, now, reason, reasonlen) < 0 ||

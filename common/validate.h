@@ -16,6 +16,7 @@
  *   "part_exceeds_whole: dossier_received_online=120 exceeds dossier_received=100".
  * Rules (their names are stable; tests and operators match on them):
  *   key_missing           no key, a spool id that is not 16 bytes, or seq 0
+ *   unknown_field         a field this version does not know (it would be lost if stored)
  *   unit_missing          empty unit code
  *   unit_unknown          unit not in the catalogue (checked only if the catalogue has units)
  *   period_invalid        unknown kind, year outside 2000..9999, index out of range

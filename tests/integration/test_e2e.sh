@@ -42,6 +42,9 @@ for a in $(seq 1 "$AGENTS"); do agent_wait "a$a" 120; done
 check "reports stored" "$(sql 'SELECT count(*) FROM submission')" $((AGENTS * REPORTS))
 check "figures stored" "$(sql 'SELECT count(*) FROM submission_value')" $((AGENTS * REPORTS * 4))
 for a in $(seq 1 "$AGENTS"); do check_stored_once "a$a"; done
+check "each report is stored under the agent that sent it (its enrolled name)" \
+  "$(sql "SELECT count(*) FROM submission s WHERE s.agent NOT IN (SELECT name FROM agent)")" 0
+check "reports per agent" "$(sql "SELECT string_agg(DISTINCT n::text, ',') FROM (SELECT count(*) n FROM submission GROUP BY agent) x")" "$REPORTS"
 sql "SELECT s.spool_id, s.seq, s.unit_code, 'Q' || s.period_index, v.indicator_code, v.value
      FROM submission s JOIN submission_value v ON v.submission_id = s.id" | tr '|' ' ' | sort >"$T/actual"
 sort "$T/expected" >"$T/expected.sorted"

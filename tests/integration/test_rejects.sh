@@ -7,6 +7,7 @@ cchc_setup
 collector_start
 RAW=$CCHC_BIN/tests/cchc-rawsend
 "$AGENT" keygen --out "$T/raw" >/dev/null
+enroll raw SNV
 now=$(date +%s)
 send() { "$RAW" --endpoint "$COLLECTOR_ENDPOINT" --server-key "$T/collector.pub" --secret-key "$T/raw.key" "$@" || true; }
 expect_rule() {
@@ -65,7 +66,7 @@ grep -q '2026-Q5' "$T/submit2.err" || fail "agent did not name the period: $(cat
 
 # A unit this collector does not know passes the agent (it cannot know every unit)
 # and is rejected by the collector: the agent keeps it apart with the reason.
-agent_make stranger NO-SUCH-UNIT
+ENROLL_UNIT=SNV agent_make stranger NO-SUCH-UNIT
 "$AGENT" submit -c "$T/stranger.ini" --period 2026-Q1 dossier_received=3 >/dev/null 2>>"$T/stranger.log"
 agent_start stranger --drain
 agent_wait stranger 30

@@ -85,8 +85,8 @@ migrations=("$SRC"/sql/[0-9][0-9][0-9]_*.sql)
 shopt -u nullglob
 mapfile -t migrations < <(printf '%s\n' "${migrations[@]}" | LC_ALL=C sort)
 names=$(for f in "${migrations[@]}"; do basename "$f"; done | tr '\n' ' ')
-if [ "$names" == "001_schema.sql 002_catalog.sql 003_views.sql " ]; then ok; else
-  bad "migration files" "expected: 001_schema.sql 002_catalog.sql 003_views.sql" "got: $names"
+if [[ "$names" == "001_schema.sql 002_catalog.sql 003_views.sql "* ]]; then ok; else
+  bad "migration files" "expected to start with: 001_schema.sql 002_catalog.sql 003_views.sql" "got: $names"
 fi
 
 for f in "${migrations[@]}"; do

@@ -2,7 +2,9 @@
 # Helpers for the integration, end-to-end and fault tests: a throwaway PostgreSQL,
 # the real collector and real agents on loopback, with CURVE keys. Sourced, not run.
 #
-#   cchc_setup              temp folder, PostgreSQL, migrations, collector keys
+#   cchc_setup              temp folder, PostgreSQL, migrations, collector keys, the
+#                           collector's least-privilege login role (COLLECTOR_DSN)
+#   enroll NAME UNIT        enrols the agent key $T/NAME.pub
 #   collector_start [ARGS]  starts cchc-collector in the background (same port on restarts)
 #   collector_kill / collector_term
 #   agent_make NAME UNIT [EXTRA INI LINES...]   keys + INI file for an agent
@@ -64,6 +66,16 @@ cchc_setup() {
   pg_start "$T" 2>/dev/null
   "$COLLECTOR" migrate --database.conninfo="$CCHC_DSN" 2>"$T/migrate.log" || fail "migrate failed: $(cat "$T/migrate.log")"
   "$COLLECTOR" keygen --out "$T/collector" >/dev/null
+  # The collector runs with the least privilege the migrations grant it.
+  sql "CREATE ROLE cchc_test_collector LOGIN IN ROLE cchc_collector" >/dev/null
+  COLLECTOR_DSN="host=$PGHOST port=$PGPORT user=cchc_test_collector dbname=$PGDATABASE"
+}
+
+# enroll NAME UNIT [ARGS]: enrols $T/NAME.pub for UNIT (as the database owner).
+enroll() {
+  local name=$1 unit=$2; shift 2
+  "$COLLECTOR" agent enroll --name "$name" --unit "$unit" --public-key "$T/$name.pub" \
+    --database.conninfo="$CCHC_DSN" "$@" >/dev/null || fail "cannot enrol $name for $unit"
 }
 
 sql() { psql -X -At -v ON_ERROR_STOP=1 -c "$1"; }
@@ -72,7 +84,7 @@ collector_start() {
   local listen=${COLLECTOR_ENDPOINT:-tcp://127.0.0.1:0}
   rm -f "$T/endpoint"
   "$COLLECTOR" run --collector.listen="$listen" --collector.endpoint_file="$T/endpoint" \
-    --collector.secret_key_file="$T/collector.key" --database.conninfo="$CCHC_DSN" \
+    --collector.secret_key_file="$T/collector.key" --database.conninfo="$COLLECTOR_DSN" \
     --database.reconnect_max=1s "$@" >>"$T/collector.log" 2>&1 &
   COLLECTOR_PID=$!
   local i
@@ -95,10 +107,12 @@ collector_term() {
   return $rc
 }
 
-# agent_make NAME UNIT [INI LINES for [agent] ...]: keys and an INI file at $T/NAME.ini.
+# agent_make NAME UNIT [INI LINES for [agent] ...]: keys, enrolment (for UNIT, or
+# for $ENROLL_UNIT if set) and an INI file at $T/NAME.ini.
 agent_make() {
   local name=$1 unit=$2; shift 2
   "$AGENT" keygen --out "$T/$name" >/dev/null
+  enroll "$name" "${ENROLL_UNIT:-$unit}"
   {
     echo "[agent]"
     echo "unit = $unit"

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "cchc/v1/cchc.pb-c.h"
+#include "validate.h"
 
 static uint8_t *pack_report(const Cchc__V1__Report *r, size_t *len)
 {
@@ -73,10 +74,30 @@ static void test_report_round_trip(void **state)
     free(buf);
 }
 
-static void test_unknown_fields_are_tolerated(void **state)
+/* A newer agent's field decodes (protobuf's rule), but validation refuses the report:
+ * storing it would silently drop what the field meant. */
+static void test_unknown_fields_decode_but_are_refused(void **state)
 {
     (void)state;
+    uint8_t id[16] = {9};
+    Cchc__V1__ReportKey key = CCHC__V1__REPORT_KEY__INIT;
+    key.spool_id.data = id;
+    key.spool_id.len = 16;
+    key.seq = 5;
+    Cchc__V1__Period period = CCHC__V1__PERIOD__INIT;
+    period.kind = CCHC__V1__PERIOD_KIND__PERIOD_KIND_QUARTER;
+    period.year = 2026;
+    period.index = 1;
+    Cchc__V1__Figure f = CCHC__V1__FIGURE__INIT;
+    f.indicator = "dossier_received";
+    f.value = 3;
+    Cchc__V1__Figure *figs[1] = {&f};
     Cchc__V1__Report r = CCHC__V1__REPORT__INIT;
+    r.key = &key;
+    r.period = &period;
+    r.observed_at = 1780000000;
+    r.n_figures = 1;
+    r.figures = figs;
     r.unit = "SNV";
     size_t len;
     uint8_t *buf = pack_report(&r, &len);
@@ -89,6 +110,13 @@ static void test_unknown_fields_are_tolerated(void **state)
     Cchc__V1__Report *back = cchc__v1__report__unpack(NULL, len + 3, ext);
     assert_non_null(back);
     assert_string_equal(back->unit, "SNV");
+    cchc_catalog_t *cat = cchc_catalog_builtin();
+    char reason[256];
+    assert_int_equal(cchc_validate_report(cat, &r, 1780000000, reason, sizeof reason), 0);
+    assert_int_equal(cchc_validate_report(cat, back, 1780000000, reason, sizeof reason), -1);
+    assert_string_equal(reason, "unknown_field: the report carries field 99, unknown to this "
+                                "version (cchc.v1); upgrade the collector or the agent");
+    cchc_catalog_destroy(&cat);
     cchc__v1__report__free_unpacked(back, NULL);
     free(ext);
     free(buf);
@@ -164,7 +192,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_round_trip),
-        cmocka_unit_test(test_unknown_fields_are_tolerated),
+        cmocka_unit_test(test_unknown_fields_decode_but_are_refused),
         cmocka_unit_test(test_corrupt_and_truncated_are_refused),
         cmocka_unit_test(test_ack_batch_round_trip),
     };
