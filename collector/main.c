@@ -156,13 +156,20 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": %s\n", err);
         goto out;
     }
+    /* apply_args takes settings out of argv; keep every argument to scrub it after. */
+    int orig_argc = argc;
+    char **orig_argv = calloc((size_t)argc + 1, sizeof *orig_argv);
+    if (orig_argv)
+        memcpy(orig_argv, argv, (size_t)argc * sizeof *argv);
     if (cchc_config_apply_args(cchc_collector_settings, &cfg, &argc, argv, err, sizeof err) != 0) {
         fprintf(stderr, PROG ": %s\n", err);
+        free(orig_argv);
         goto out;
     }
     /* A password given on the command line must not stay visible in ps. */
-    for (int i = 1; i < argc; i++)
-        cchc_config_scrub_secret_arg(argv[i]);
+    for (int i = 1; orig_argv && i < orig_argc; i++)
+        cchc_config_scrub_secret_arg(orig_argv[i]);
+    free(orig_argv);
     if (strcmp(cmd, "agent") == 0) {
         /* drop -c FILE, already read; the rest belongs to the subcommand */
         int n = 0;

@@ -25,6 +25,10 @@ const cchc_cfg_entry_t cchc_collector_settings[] = {
      "reading and the agents keep their reports in their spools."},
     {"collector", "max_message_size", CCHC_CFG_INT, C(max_message_size), "1048576", 1024,
      67108864, "Largest message accepted, in bytes; a larger one drops the connection."},
+    {"collector", "listen_backlog", CCHC_CFG_INT, C(listen_backlog), "1024", 1, 65535,
+     "Connections the kernel queues before the collector accepts them (capped by "
+     "net.core.somaxconn). ZeroMQ's default of 100 lets a flood of connection attempts "
+     "crowd out honest agents."},
     {"collector", "stats_interval", CCHC_CFG_DURATION, C(stats_interval_ms), "60s", 1000,
      86400000, "How often the counters are logged (event=stats)."},
     {"collector", "shutdown_grace", CCHC_CFG_DURATION, C(shutdown_grace_ms), "10s", 0, 600000,

@@ -5,11 +5,19 @@
  *   cchc-rawsend --endpoint E --server-key FILE --secret-key FILE [--plaintext]
  *                [--spool-id UUID] [--seq N] [--no-key] [--unit CODE]
  *                [--period KIND:YEAR:INDEX] [--observed-at UNIX] [--final]
- *                [--raw-hex HEX] [--type TYPE] [--timeout MS] [indicator=value ...]
+ *                [--raw-hex HEX] [--type TYPE] [--timeout MS] [--pad BYTES]
+ *                [--unknown-field] [indicator=value ...]
+ *   cchc-rawsend --flood SECONDS --endpoint tcp://HOST:PORT
+ *       opens and drops as many TCP connections as it can for SECONDS, each sending a
+ *       few random bytes; prints "connections N".
  *
  * Prints "accepted", "duplicate", "rejected REASON" or "no-answer"; exit 0 when an
  * answer came, 3 when none did within --timeout. */
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +40,46 @@ static int hexval(char c)
     return -1;
 }
 
+/* Connection flood: TCP connect, a few random bytes, close; as fast as it goes. */
+static int flood(const char *endpoint, double seconds)
+{
+    char host[64];
+    int port;
+    if (sscanf(endpoint, "tcp://%63[^:]:%d", host, &port) != 2) {
+        fprintf(stderr, "--flood needs a tcp://HOST:PORT endpoint\n");
+        return 2;
+    }
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, host, &sa.sin_addr);
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long n = 0;
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 >= seconds)
+            break;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0)
+            continue;
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            uint8_t junk[16];
+            cchc_random_bytes(junk, sizeof junk);
+            if (write(fd, junk, sizeof junk) < 0) { /* the collector may have closed it */ }
+            n++;
+        }
+        close(fd);
+    }
+    printf("connections %ld\n", n);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *endpoint = NULL, *server_key = NULL, *secret_key = NULL, *unit = "SNV";
     const char *type = "cchc.v1.Report", *raw_hex = NULL;
-    bool plaintext = false, no_key = false, final = false;
+    bool plaintext = false, no_key = false, final = false, unknown_field = false;
+    long pad = 0;
+    double flood_seconds = 0;
     uint8_t spool_id[16];
     cchc_random_bytes(spool_id, sizeof spool_id);
     unsigned long long seq = 1;
@@ -44,13 +87,14 @@ int main(int argc, char **argv)
     long long observed_at = (long long)time(NULL);
     long timeout = 3000;
     enum { O_EP = 256, O_SK, O_SEC, O_PLAIN, O_ID, O_SEQ, O_NOKEY, O_UNIT, O_PERIOD, O_OBS,
-           O_FINAL, O_RAW, O_TYPE, O_TIMEOUT };
+           O_FINAL, O_RAW, O_TYPE, O_TIMEOUT, O_PAD, O_UNKNOWN, O_FLOOD };
     static const struct option opts[] = {
         {"endpoint", 1, 0, O_EP},   {"server-key", 1, 0, O_SK}, {"secret-key", 1, 0, O_SEC},
         {"plaintext", 0, 0, O_PLAIN}, {"spool-id", 1, 0, O_ID}, {"seq", 1, 0, O_SEQ},
         {"no-key", 0, 0, O_NOKEY},  {"unit", 1, 0, O_UNIT},     {"period", 1, 0, O_PERIOD},
         {"observed-at", 1, 0, O_OBS}, {"final", 0, 0, O_FINAL}, {"raw-hex", 1, 0, O_RAW},
-        {"type", 1, 0, O_TYPE},     {"timeout", 1, 0, O_TIMEOUT}, {0, 0, 0, 0},
+        {"type", 1, 0, O_TYPE},     {"timeout", 1, 0, O_TIMEOUT}, {"pad", 1, 0, O_PAD},
+        {"unknown-field", 0, 0, O_UNKNOWN}, {"flood", 1, 0, O_FLOOD}, {0, 0, 0, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -79,6 +123,9 @@ int main(int argc, char **argv)
         case O_RAW: raw_hex = optarg; break;
         case O_TYPE: type = optarg; break;
         case O_TIMEOUT: timeout = strtol(optarg, NULL, 10); break;
+        case O_PAD: pad = strtol(optarg, NULL, 10); break;
+        case O_UNKNOWN: unknown_field = true; break;
+        case O_FLOOD: flood_seconds = strtod(optarg, NULL); break;
         default: return 2;
         }
     }
@@ -86,6 +133,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "--endpoint is required\n");
         return 2;
     }
+    if (flood_seconds > 0)
+        return flood(endpoint, flood_seconds);
 
     uint8_t *payload;
     size_t len;
@@ -126,9 +175,22 @@ int main(int argc, char **argv)
         }
         r.n_figures = (size_t)nfig;
         r.figures = fp;
+        char *note = NULL;
+        if (pad > 0) { /* an oversized message: a long note */
+            note = malloc((size_t)pad + 1);
+            memset(note, 'x', (size_t)pad);
+            note[pad] = '\0';
+            r.note = note;
+        }
         len = cchc__v1__report__get_packed_size(&r);
-        payload = malloc(len + 1);
+        payload = malloc(len + 4);
         cchc__v1__report__pack(&r, payload);
+        free(note);
+        if (unknown_field) { /* field 99, varint 7: what a newer agent might add */
+            payload[len++] = 0x98;
+            payload[len++] = 0x06;
+            payload[len++] = 0x07;
+        }
     }
 
     void *ctx = zmq_ctx_new();
