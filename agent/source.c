@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "util.h"
 
 /* One per source file. */
 extern const cchc_source_type_t cchc_source_exec;
@@ -70,18 +71,6 @@ void cchc_figures_free(cchc_figures_t *f)
 /* ---- parsers ------------------------------------------------------------------
  * Inputs come from other programs and from files people edit, and are fuzzed: the
  * parsers look only at buf[0..len), never expect a NUL, and refuse one. */
-
-static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Copies at most 32 bytes of s[0..n) into out (at least 40 bytes) for an error
  * message, with bytes that are not printable ASCII shown as '?': the message ends
@@ -164,18 +153,18 @@ static int parse_add(parse_t *ps, size_t line, const char *code, size_t codelen,
 {
     char shown[48];
     if (codelen == 0) {
-        errf(err, errlen, "line %zu: no indicator code (an indicator code before the value expected)",
+        cchc_errf(err, errlen, "line %zu: no indicator code (an indicator code before the value expected)",
              line);
         return -1;
     }
     if (codelen > CCHC_CODE_MAX) {
-        errf(err, errlen, "line %zu: indicator code \"%s\" is %zu characters long (at most %d expected)",
+        cchc_errf(err, errlen, "line %zu: indicator code \"%s\" is %zu characters long (at most %d expected)",
              line, excerpt(shown, code, codelen), codelen, CCHC_CODE_MAX);
         return -1;
     }
     for (size_t i = 0; i < codelen; i++) {
         if (!is_code_char(code[i])) {
-            errf(err, errlen,
+            cchc_errf(err, errlen,
                  "line %zu: indicator code \"%s\" has a character that is not allowed at position "
                  "%zu (letters, digits, '_', '.' or '-' expected)",
                  line, excerpt(shown, code, codelen), i + 1);
@@ -187,21 +176,21 @@ static int parse_add(parse_t *ps, size_t line, const char *code, size_t codelen,
     name[codelen] = '\0';
 
     if (vallen == 0) {
-        errf(err, errlen, "line %zu: indicator %s has no value (a whole number expected)", line,
+        cchc_errf(err, errlen, "line %zu: indicator %s has no value (a whole number expected)", line,
              name);
         return -1;
     }
     int64_t value = 0;
     int rc = parse_int64(val, vallen, &value);
     if (rc == -1) {
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "line %zu: value \"%s\" of %s is not a whole number (decimal digits with an optional "
              "sign expected)",
              line, excerpt(shown, val, vallen), name);
         return -1;
     }
     if (rc == -2) {
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "line %zu: value \"%s\" of %s is out of range (a whole number from "
              "-9223372036854775808 to 9223372036854775807 expected)",
              line, excerpt(shown, val, vallen), name);
@@ -210,13 +199,13 @@ static int parse_add(parse_t *ps, size_t line, const char *code, size_t codelen,
 
     for (size_t i = 0; i < ps->fig.n; i++) {
         if (strcmp(ps->fig.items[i].code, name) == 0) {
-            errf(err, errlen, "line %zu: indicator %s given twice (first on line %zu)", line, name,
+            cchc_errf(err, errlen, "line %zu: indicator %s given twice (first on line %zu)", line, name,
                  ps->lines[i]);
             return -1;
         }
     }
     if (ps->fig.n >= PARSE_MAX_FIGURES) {
-        errf(err, errlen, "line %zu: more than %d indicators (at most %d in one source expected)",
+        cchc_errf(err, errlen, "line %zu: more than %d indicators (at most %d in one source expected)",
              line, PARSE_MAX_FIGURES, PARSE_MAX_FIGURES);
         return -1;
     }
@@ -235,7 +224,7 @@ static int parse_add(parse_t *ps, size_t line, const char *code, size_t codelen,
     return 0;
 
 oom:
-    errf(err, errlen, "line %zu: out of memory", line);
+    cchc_errf(err, errlen, "line %zu: out of memory", line);
     return -1;
 }
 
@@ -243,7 +232,7 @@ static int parse_merge(parse_t *ps, cchc_figures_t *out, char *err, size_t errle
 {
     for (size_t i = 0; i < ps->fig.n; i++) {
         if (cchc_figures_set(out, ps->fig.items[i].code, ps->fig.items[i].value) < 0) {
-            errf(err, errlen, "out of memory");
+            cchc_errf(err, errlen, "out of memory");
             return -1;
         }
     }
@@ -278,7 +267,7 @@ static int lines_next(lines_t *L, const char **s, const char **e, char *err, siz
     const char *le = nl ? nl : L->end;
     const char *nul = memchr(L->p, '\0', (size_t)(le - L->p));
     if (nul) {
-        errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", L->line,
+        cchc_errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", L->line,
              (size_t)(nul - L->p) + 1);
         return -1;
     }
@@ -313,7 +302,7 @@ int cchc_parse_command_output(const char *buf, size_t len, cchc_figures_t *out, 
         size_t vallen = (size_t)(s - val);
         if (s < e) {
             char shown[48];
-            errf(err, errlen, "line %zu: more than two fields: \"%s\" (\"indicator value\" expected)",
+            cchc_errf(err, errlen, "line %zu: more than two fields: \"%s\" (\"indicator value\" expected)",
                  L.line, excerpt(shown, code, (size_t)(e - code)));
             rc = -1;
             break;
@@ -343,7 +332,7 @@ static int parse_kv(const char *buf, size_t len, cchc_figures_t *out, char *err,
         const char *eq = memchr(s, '=', (size_t)(e - s));
         if (!eq) {
             char shown[48];
-            errf(err, errlen, "line %zu: no '=' in \"%s\" (indicator=value expected)", L.line,
+            cchc_errf(err, errlen, "line %zu: no '=' in \"%s\" (indicator=value expected)", L.line,
                  excerpt(shown, s, (size_t)(e - s)));
             rc = -1;
             break;
@@ -403,7 +392,7 @@ static int parse_csv(const char *buf, size_t len, cchc_figures_t *out, char *err
             const char *le = nl ? nl : end;
             const char *nul = memchr(p, '\0', (size_t)(le - p));
             if (nul) {
-                errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
+                cchc_errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
                      (size_t)(nul - p) + 1);
                 rc = -1;
                 break;
@@ -425,14 +414,14 @@ static int parse_csv(const char *buf, size_t len, cchc_figures_t *out, char *err
                 const char *s = ++p;
                 for (;;) {
                     if (p >= end) {
-                        errf(err, errlen,
+                        cchc_errf(err, errlen,
                              "line %zu: quoted field not closed (a closing '\"' expected)",
                              open_line);
                         rc = -1;
                         break;
                     }
                     if (*p == '\0') {
-                        errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
+                        cchc_errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
                              column_of(L.p, p));
                         rc = -1;
                         break;
@@ -459,13 +448,13 @@ static int parse_csv(const char *buf, size_t len, cchc_figures_t *out, char *err
                 if (p < end && *p == '\r' && (p + 1 == end || p[1] == '\n'))
                     p++;
                 if (p < end && *p == '\0') {
-                    errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
+                    cchc_errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
                          column_of(L.p, p));
                     rc = -1;
                     break;
                 }
                 if (p < end && *p != ',' && *p != '\n') {
-                    errf(err, errlen,
+                    cchc_errf(err, errlen,
                          "line %zu: text after a closing quote (',' or the end of the line expected)",
                          line);
                     rc = -1;
@@ -475,7 +464,7 @@ static int parse_csv(const char *buf, size_t len, cchc_figures_t *out, char *err
                 const char *s = p;
                 while (p < end && *p != ',' && *p != '\n') {
                     if (*p == '\0') {
-                        errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
+                        cchc_errf(err, errlen, "line %zu: NUL byte at column %zu (text expected)", line,
                          column_of(L.p, p));
                         rc = -1;
                         break;
@@ -521,7 +510,7 @@ static int parse_csv(const char *buf, size_t len, cchc_figures_t *out, char *err
         }
         if (nf < 2 || nonempty_extra > 0) {
             size_t shown_n = nf < 2 ? nf : 2 + nonempty_extra;
-            errf(err, errlen, "line %zu: %zu field%s (2 expected: indicator,value)", row_line,
+            cchc_errf(err, errlen, "line %zu: %zu field%s (2 expected: indicator,value)", row_line,
                  shown_n, shown_n == 1 ? "" : "s");
             rc = -1;
             break;
@@ -542,6 +531,6 @@ int cchc_parse_export_file(const char *buf, size_t len, const char *format, cchc
         return parse_csv(buf, len, out, err, errlen);
     if (format && strcmp(format, "kv") == 0)
         return parse_kv(buf, len, out, err, errlen);
-    errf(err, errlen, "format \"%s\" unknown (csv or kv expected)", format ? format : "");
+    cchc_errf(err, errlen, "format \"%s\" unknown (csv or kv expected)", format ? format : "");
     return -1;
 }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "util.h"
 
 /* More output than this is not a list of figures but a runaway command. */
 #define EXEC_STDOUT_MAX (1024 * 1024)
@@ -22,25 +23,6 @@
  * so that the command never blocks on a full pipe. */
 #define EXEC_STDERR_KEEP 4096
 #define EXEC_TIMEOUT_DEFAULT_MS 10000
-
-static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 typedef struct {
     int fd;      /* -1 once at EOF */
@@ -185,7 +167,7 @@ static run_end_t collect(pid_t pid, capture_t *out, capture_t *errc, int64_t dea
                          int *saved_errno)
 {
     while (out->fd >= 0 || errc->fd >= 0) {
-        int64_t left = deadline - mono_ms();
+        int64_t left = deadline - cchc_mono_ms();
         if (left <= 0)
             return RUN_TIMEOUT;
         struct pollfd pfd[2];
@@ -230,7 +212,7 @@ static run_end_t collect(pid_t pid, capture_t *out, capture_t *errc, int64_t dea
         }
         if (si.si_pid == pid)
             return RUN_DONE;
-        int64_t left = deadline - mono_ms();
+        int64_t left = deadline - cchc_mono_ms();
         if (left <= 0)
             return RUN_TIMEOUT;
         poll(NULL, 0, left < 10 ? (int)left : 10);
@@ -242,7 +224,7 @@ static int exec_read(const cchc_source_conf_t *conf, cchc_figures_t *figs, char 
 {
     const char *name = conf->name ? conf->name : "(unnamed)";
     if (!conf->command || !conf->command[0]) {
-        errf(err, errlen, "source %s: no command set (command = a shell command expected)", name);
+        cchc_errf(err, errlen, "source %s: no command set (command = a shell command expected)", name);
         return -1;
     }
     int64_t timeout = conf->timeout_ms > 0 ? conf->timeout_ms : EXEC_TIMEOUT_DEFAULT_MS;
@@ -252,12 +234,12 @@ static int exec_read(const cchc_source_conf_t *conf, cchc_figures_t *figs, char 
     pid_t pid = -1;
     int rc = spawn_shell(conf->command, &pid, &out.fd, &errc.fd);
     if (rc != 0) {
-        errf(err, errlen, "source %s: cannot start /bin/sh: %s", name, strerror(rc));
+        cchc_errf(err, errlen, "source %s: cannot start /bin/sh: %s", name, strerror(rc));
         return -1;
     }
 
     int saved_errno = 0;
-    run_end_t end = collect(pid, &out, &errc, mono_ms() + timeout, &saved_errno);
+    run_end_t end = collect(pid, &out, &errc, cchc_mono_ms() + timeout, &saved_errno);
 
     /* Whatever the end, the whole group goes: on a timeout or a runaway that is the
      * point, and after a normal exit it removes what the command left running in the
@@ -275,34 +257,34 @@ static int exec_read(const cchc_source_conf_t *conf, cchc_figures_t *figs, char 
     rc = -1;
     switch (end) {
     case RUN_TIMEOUT:
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "source %s: command timed out after %lld ms (killed; a faster command or a larger "
              "timeout expected)",
              name, (long long)timeout);
         break;
     case RUN_TOO_BIG:
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "source %s: command wrote more than 1 MiB to stdout (killed; at most %d bytes of "
              "\"indicator value\" lines expected)",
              name, EXEC_STDOUT_MAX);
         break;
     case RUN_FAILED:
-        errf(err, errlen, "source %s: reading the command's output: %s", name,
+        cchc_errf(err, errlen, "source %s: reading the command's output: %s", name,
              strerror(saved_errno));
         break;
     case RUN_DONE:
         if (WIFSIGNALED(status)) {
             int sig = WTERMSIG(status);
             const char *abbrev = sigabbrev_np(sig);
-            errf(err, errlen, "source %s: command killed by signal %d (SIG%s): %s", name, sig,
+            cchc_errf(err, errlen, "source %s: command killed by signal %d (SIG%s): %s", name, sig,
                  abbrev ? abbrev : "?", first_line(&errc, line, sizeof line));
         } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-            errf(err, errlen, "source %s: command exited with status %d: %s", name,
+            cchc_errf(err, errlen, "source %s: command exited with status %d: %s", name,
                  WEXITSTATUS(status), first_line(&errc, line, sizeof line));
         } else {
             char perr[512];
             if (cchc_parse_command_output(out.data, out.len, figs, perr, sizeof perr) < 0)
-                errf(err, errlen, "source %s: command output: %s", name, perr);
+                cchc_errf(err, errlen, "source %s: command output: %s", name, perr);
             else
                 rc = 0;
         }

@@ -10,21 +10,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "util.h"
 
 /* An export of a few dozen figures is a few KiB; anything near this is not one. */
 #define FILE_MAX (4 * 1024 * 1024)
-
-static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* "csv" or "kv" for conf->format, resolving "auto" (or unset) by the extension. */
 static const char *file_format(const char *format, const char *path)
@@ -46,17 +35,17 @@ static int slurp(const char *path, char **buf, size_t *len, char *err, size_t er
     /* O_NONBLOCK: a FIFO put in the file's place must not hang the agent at open. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        cchc_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        errf(err, errlen, "cannot stat %s: %s", path, strerror(errno));
+        cchc_errf(err, errlen, "cannot stat %s: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        errf(err, errlen, "%s is not a regular file (an exported file expected)", path);
+        cchc_errf(err, errlen, "%s is not a regular file (an exported file expected)", path);
         close(fd);
         return -1;
     }
@@ -80,14 +69,14 @@ static int slurp(const char *path, char **buf, size_t *len, char *err, size_t er
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            cchc_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
             goto fail;
         }
         if (r == 0)
             break;
         n += (size_t)r;
         if (n > FILE_MAX) {
-            errf(err, errlen, "%s is larger than 4 MiB (an export of at most %d bytes expected)",
+            cchc_errf(err, errlen, "%s is larger than 4 MiB (an export of at most %d bytes expected)",
                  path, FILE_MAX);
             goto fail;
         }
@@ -98,7 +87,7 @@ static int slurp(const char *path, char **buf, size_t *len, char *err, size_t er
     return 0;
 
 oom:
-    errf(err, errlen, "cannot read %s: out of memory", path);
+    cchc_errf(err, errlen, "cannot read %s: out of memory", path);
 fail:
     free(data);
     close(fd);
@@ -109,12 +98,12 @@ static int file_read(const cchc_source_conf_t *conf, cchc_figures_t *out, char *
 {
     const char *name = conf->name ? conf->name : "(unnamed)";
     if (!conf->path || !conf->path[0]) {
-        errf(err, errlen, "source %s: no path set (path = the exported file expected)", name);
+        cchc_errf(err, errlen, "source %s: no path set (path = the exported file expected)", name);
         return -1;
     }
     const char *format = file_format(conf->format, conf->path);
     if (!format) {
-        errf(err, errlen, "source %s: format \"%s\" unknown (csv, kv or auto expected)", name,
+        cchc_errf(err, errlen, "source %s: format \"%s\" unknown (csv, kv or auto expected)", name,
              conf->format);
         return -1;
     }
@@ -123,12 +112,12 @@ static int file_read(const cchc_source_conf_t *conf, cchc_figures_t *out, char *
     char *buf = NULL;
     size_t len = 0;
     if (slurp(conf->path, &buf, &len, msg, sizeof msg) < 0) {
-        errf(err, errlen, "source %s: %s", name, msg);
+        cchc_errf(err, errlen, "source %s: %s", name, msg);
         return -1;
     }
     int rc = cchc_parse_export_file(buf, len, format, out, msg, sizeof msg);
     if (rc < 0)
-        errf(err, errlen, "source %s: %s: %s", name, conf->path, msg);
+        cchc_errf(err, errlen, "source %s: %s: %s", name, conf->path, msg);
     free(buf);
     return rc;
 }

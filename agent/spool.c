@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include "util.h"
 
 #define SPOOL_FORMAT "1"
 
@@ -40,18 +41,6 @@ static const char *const schema_sql =
     "INSERT INTO meta(name, value) VALUES('format', '" SPOOL_FORMAT "');"
     "INSERT INTO meta(name, value) VALUES('last_seq', 0);";
 
-static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Fills err from the connection's last error (read it before anything else runs on
  * db: a ROLLBACK would replace it), then rolls back any open transaction, so a
  * failed call never leaves half a change or a lock behind. Returns -1. */
@@ -59,25 +48,25 @@ static int spool_fail(cchc_spool_t *sp, int rc, const char *what, char *err, siz
 {
     switch (rc & 0xff) {
     case SQLITE_FULL:
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "spool %s: %s: disk is full, nothing was stored (free space on the file system that "
              "holds the spool)",
              sp->path, what);
         break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "spool %s: %s: %s (another process held the spool for more than 5 s; try again)",
              sp->path, what, sqlite3_errmsg(sp->db));
         break;
     case SQLITE_NOTADB:
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "spool %s: not a cchc spool: the file is not an SQLite database (move it away or set "
              "another spool path)",
              sp->path);
         break;
     default:
-        errf(err, errlen, "spool %s: %s: %s", sp->path, what, sqlite3_errmsg(sp->db));
+        cchc_errf(err, errlen, "spool %s: %s: %s", sp->path, what, sqlite3_errmsg(sp->db));
         break;
     }
     if (sp->db && !sqlite3_get_autocommit(sp->db)) {
@@ -176,7 +165,7 @@ static int spool_inspect(cchc_spool_t *sp, char *err, size_t errlen)
     if (n_all == 0)
         return SPOOL_EMPTY;
     if (n_ours != 3) {
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "spool %s: not a cchc spool: an SQLite database without the spool's tables (move it "
              "away or set another spool path)",
              sp->path);
@@ -200,7 +189,7 @@ static int spool_inspect(cchc_spool_t *sp, char *err, size_t errlen)
         char shown[32];
         snprintf(shown, sizeof shown, "%s", fmt ? (const char *)fmt : "(none)");
         sqlite3_finalize(st);
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "spool %s: not a cchc spool of format " SPOOL_FORMAT
              " (it says format %s; was it made by another version of cchc-agent?)",
              sp->path, shown);
@@ -208,7 +197,7 @@ static int spool_inspect(cchc_spool_t *sp, char *err, size_t errlen)
     }
     if (sqlite3_column_type(st, 1) != SQLITE_BLOB || sqlite3_column_bytes(st, 1) != CCHC_SPOOL_ID_LEN) {
         sqlite3_finalize(st);
-        errf(err, errlen, "spool %s: damaged cchc spool: its spool_id is missing or not %d bytes",
+        cchc_errf(err, errlen, "spool %s: damaged cchc spool: its spool_id is missing or not %d bytes",
              sp->path, CCHC_SPOOL_ID_LEN);
         return -1;
     }
@@ -236,7 +225,7 @@ static int spool_create(cchc_spool_t *sp, char *err, size_t errlen)
                    : spool_fail(sp, sqlite3_errcode(sp->db), "cannot commit", err, errlen);
 
     if (fill_random(sp->id, sizeof sp->id) < 0) {
-        errf(err, errlen, "spool %s: cannot make a spool id: getrandom: %s", sp->path,
+        cchc_errf(err, errlen, "spool %s: cannot make a spool id: getrandom: %s", sp->path,
              strerror(errno));
         sqlite3_exec(sp->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
@@ -274,7 +263,7 @@ static int spool_pragmas(cchc_spool_t *sp, char *err, size_t errlen)
     const unsigned char *mode = sqlite3_column_text(st, 0);
     /* Without WAL a reader (stats from `cchc-agent status`) would block the writer. */
     if (!mode || strcmp((const char *)mode, "wal") != 0) {
-        errf(err, errlen,
+        cchc_errf(err, errlen,
              "spool %s: cannot use journal_mode=WAL (SQLite kept \"%s\"; the spool needs a local "
              "file system)",
              sp->path, mode ? (const char *)mode : "");
@@ -344,7 +333,7 @@ cchc_spool_t *cchc_spool_open(const char *path, char *err, size_t errlen)
 {
     cchc_spool_t *sp = calloc(1, sizeof *sp);
     if (!sp || !(sp->path = strdup(path))) {
-        errf(err, errlen, "spool %s: out of memory", path);
+        cchc_errf(err, errlen, "spool %s: out of memory", path);
         free(sp);
         return NULL;
     }
@@ -354,7 +343,7 @@ cchc_spool_t *cchc_spool_open(const char *path, char *err, size_t errlen)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
     if (fd < 0) {
         int e = errno;
-        errf(err, errlen, "spool %s: cannot open or create: %s%s", path, strerror(e),
+        cchc_errf(err, errlen, "spool %s: cannot open or create: %s%s", path, strerror(e),
              e == ENOENT                  ? " (its directory must exist)"
              : e == EACCES || e == EROFS ? " (the agent must be able to write the file and its directory)"
                                          : "");
@@ -367,13 +356,13 @@ cchc_spool_t *cchc_spool_open(const char *path, char *err, size_t errlen)
         if (sp->db)
             spool_fail(sp, rc, "cannot open", err, errlen);
         else
-            errf(err, errlen, "spool %s: cannot open: out of memory", path);
+            cchc_errf(err, errlen, "spool %s: cannot open: out of memory", path);
         goto fail;
     }
     sqlite3_extended_result_codes(sp->db, 1);
     sqlite3_busy_timeout(sp->db, 5000);
     if (sqlite3_db_readonly(sp->db, "main") == 1) {
-        errf(err, errlen, "spool %s: is read-only (the agent must be able to write its spool)",
+        cchc_errf(err, errlen, "spool %s: is read-only (the agent must be able to write its spool)",
              path);
         goto fail;
     }
@@ -436,7 +425,7 @@ int cchc_spool_put(cchc_spool_t *sp, Cchc__V1__Report *r, int64_t now_ms, uint64
     if (rc != SQLITE_ROW) {
         sqlite3_reset(sp->last_seq);
         if (rc == SQLITE_DONE) {
-            errf(err, errlen, "spool %s: damaged cchc spool: meta has no last_seq", sp->path);
+            cchc_errf(err, errlen, "spool %s: damaged cchc spool: meta has no last_seq", sp->path);
             return tx_abort(sp);
         }
         return spool_fail(sp, rc, "cannot read last_seq", err, errlen);
@@ -444,7 +433,7 @@ int cchc_spool_put(cchc_spool_t *sp, Cchc__V1__Report *r, int64_t now_ms, uint64
     int64_t last = sqlite3_column_int64(sp->last_seq, 0);
     sqlite3_reset(sp->last_seq);
     if (last < 0 || last == INT64_MAX) {
-        errf(err, errlen, "spool %s: damaged cchc spool: last_seq is %lld", sp->path,
+        cchc_errf(err, errlen, "spool %s: damaged cchc spool: last_seq is %lld", sp->path,
              (long long)last);
         return tx_abort(sp);
     }
@@ -463,7 +452,7 @@ int cchc_spool_put(cchc_spool_t *sp, Cchc__V1__Report *r, int64_t now_ms, uint64
         cchc__v1__report__pack(r, buf);
     r->key = old_key;
     if (!buf) {
-        errf(err, errlen, "spool %s: cannot encode a report of %zu bytes: out of memory", sp->path,
+        cchc_errf(err, errlen, "spool %s: cannot encode a report of %zu bytes: out of memory", sp->path,
              len);
         return tx_abort(sp);
     }
@@ -513,7 +502,7 @@ int cchc_spool_due(cchc_spool_t *sp, int64_t now_ms, size_t max, cchc_spool_item
         if (!copy) {
             sqlite3_reset(sp->due);
             cchc_spool_items_free(items, got);
-            errf(err, errlen, "spool %s: cannot read due reports: out of memory", sp->path);
+            cchc_errf(err, errlen, "spool %s: cannot read due reports: out of memory", sp->path);
             return -1;
         }
         if (len)

@@ -91,39 +91,6 @@ static int cmd_migrate(const cchc_collector_config_t *cfg)
     return 0;
 }
 
-static int cmd_keygen(int argc, char **argv)
-{
-    const char *prefix = NULL;
-    bool force = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            prefix = argv[++i];
-        else if (strncmp(argv[i], "--out=", 6) == 0)
-            prefix = argv[i] + 6;
-        else if (strcmp(argv[i], "--force") == 0)
-            force = true;
-        else {
-            fprintf(stderr, PROG " keygen: unexpected argument '%s' (usage: " PROG
-                            " keygen --out PREFIX [--force])\n", argv[i]);
-            return 2;
-        }
-    }
-    if (!prefix) {
-        fprintf(stderr, PROG " keygen: --out PREFIX is required (writes PREFIX.key and PREFIX.pub)\n");
-        return 2;
-    }
-    char sec[4096], pub[4096], err[600];
-    snprintf(sec, sizeof sec, "%s.key", prefix);
-    snprintf(pub, sizeof pub, "%s.pub", prefix);
-    if (cchc_keys_generate(sec, pub, "cchc-collector", force, err, sizeof err) != 0) {
-        fprintf(stderr, PROG " keygen: %s\n", err);
-        return 1;
-    }
-    printf("secret key: %s (mode 0600, stays on the collector)\npublic key: %s (give it to the agents)\n",
-           sec, pub);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     const char *cmd = "run";
@@ -134,7 +101,7 @@ int main(int argc, char **argv)
         argc--;
     }
     if (strcmp(cmd, "keygen") == 0)
-        return cmd_keygen(argc, argv);
+        return cchc_keygen_command(PROG, "give it to the agents", argc, argv);
 
     cchc_collector_config_t cfg;
     char err[1024];

@@ -149,3 +149,36 @@ int cchc_keys_load_public(const char *path, char public_z85[CCHC_Z85_KEY_LEN + 1
 {
     return read_key(path, public_z85, err, errlen);
 }
+
+int cchc_keygen_command(const char *prog, const char *public_use, int argc, char **argv)
+{
+    const char *prefix = NULL;
+    bool force = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            prefix = argv[++i];
+        else if (strncmp(argv[i], "--out=", 6) == 0)
+            prefix = argv[i] + 6;
+        else if (strcmp(argv[i], "--force") == 0)
+            force = true;
+        else {
+            fprintf(stderr, "%s keygen: unexpected argument '%s' (usage: %s keygen --out PREFIX [--force])\n",
+                    prog, argv[i], prog);
+            return 2;
+        }
+    }
+    if (!prefix) {
+        fprintf(stderr, "%s keygen: --out PREFIX is required (writes PREFIX.key and PREFIX.pub)\n", prog);
+        return 2;
+    }
+    char sec[4096], pub[4096], err[600];
+    snprintf(sec, sizeof sec, "%s.key", prefix);
+    snprintf(pub, sizeof pub, "%s.pub", prefix);
+    if (cchc_keys_generate(sec, pub, prog, force, err, sizeof err) != 0) {
+        fprintf(stderr, "%s keygen: %s\n", prog, err);
+        return 1;
+    }
+    printf("secret key: %s (mode 0600, stays on this machine)\npublic key: %s (%s)\n", sec, pub,
+           public_use);
+    return 0;
+}

@@ -29,6 +29,11 @@ int cchc_keys_load_secret(const char *path, char secret_z85[CCHC_Z85_KEY_LEN + 1
 int cchc_keys_load_public(const char *path, char public_z85[CCHC_Z85_KEY_LEN + 1], char *err,
                           size_t errlen);
 
+/* The `keygen --out PREFIX [--force]` command both daemons offer: writes PREFIX.key
+ * and PREFIX.pub and says what to do with them (public_use: where the .pub goes).
+ * argv[0] is the command name. Returns the exit status (0, 1 failure, 2 usage). */
+int cchc_keygen_command(const char *prog, const char *public_use, int argc, char **argv);
+
 /* True if text is a well-formed Z85 CURVE key (40 characters of the Z85 alphabet). */
 bool cchc_keys_valid_z85(const char *text);
 

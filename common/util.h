@@ -27,6 +27,9 @@ int cchc_uuid_parse(const char *text, uint8_t id[16]);
  * 0 is written as "never". Returns out. */
 const char *cchc_time_format(int64_t unix_ms, char *out, size_t len);
 
+/* snprintf into a caller's error buffer; a NULL err or errlen 0 is fine (nothing written). */
+void cchc_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Copies src into dst (size len, len > 0), always NUL-terminated, truncating. Returns dst. */
 char *cchc_strlcpy(char *dst, const char *src, size_t len);
 
