@@ -130,4 +130,15 @@ collector_term
 grep -q 'Sup3rS3cret' "$T/pw.log" && fail "the password shows in the log"
 grep -qF "$(grep -v "^#" "$T/collector.key")" "$T"/*.log && fail "a secret key shows in a log"
 log "ok: no password in ps or the log, no secret key in any log"
+
+# ---- the development flag: plaintext only when asked for, and said loudly ---------------
+"$COLLECTOR" run --collector.listen=tcp://127.0.0.1:0 --collector.endpoint_file="$T/endpoint3" \
+  --collector.insecure_plaintext=true --database.conninfo="$COLLECTOR_DSN" >"$T/plain.log" 2>&1 &
+COLLECTOR_PID=$!
+for _ in $(seq 1 100); do [ -s "$T/endpoint3" ] && break; sleep 0.05; done
+grep -q 'level=warn .*event=insecure_plaintext warning="CURVE is OFF' "$T/plain.log" || fail "the development flag is not logged loudly"
+check "with the development flag, a plaintext client is served" \
+  "$("$RAW" --endpoint "$(cat "$T/endpoint3")" --plaintext --timeout 3000 --unit SNV dossier_received=9 || true)" accepted
+check "and stored under its address, not an agent's name" "$(sql "SELECT agent FROM submission WHERE agent LIKE 'plaintext:%'")" "plaintext:127.0.0.1"
+collector_term
 echo "test_security: passed"
