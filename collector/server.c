@@ -14,6 +14,7 @@
 #include "store.h"
 #include "util.h"
 #include "validate.h"
+#include "writer.h"
 
 #define REPORT_TYPE "cchc.v1.Report"
 #define ACK_TYPE "cchc.v1.AckBatch"
@@ -43,10 +44,12 @@ typedef struct {
     cchc_store_t *store;
     cchc_catalog_t *catalog;
     cchc_auth_t *auth; /* enrolled agents; NULL until first loaded */
-    /* pending reports: a ring of max_pending slots */
+    /* reports waiting for a writer: a ring of max_pending slots */
     pending_t **ring;
     size_t cap, head, count;
-    cchc_store_item_t *items; /* batch_size scratch items */
+    size_t inflight; /* reports handed to the writers, not yet committed */
+    struct job *jobs; /* their batches */
+    cchc_writer_pool_t *pool;
     counters_t n;
     int64_t reconnect_at, reconnect_wait, reconnect_failures;
     int64_t catalog_at;
@@ -295,41 +298,87 @@ static void db_lost(server_t *s, const char *err)
     s->reconnect_failures = 0;
 }
 
-/* Writes the oldest pending reports (at most batch_size) in one transaction and, once
- * it committed, acknowledges them. Returns 0, or -1 if PostgreSQL failed (nothing
- * acknowledged, the reports stay pending). */
-static int flush_one_batch(server_t *s)
+/* A batch handed to a writer: the reports it takes out of the ring, and their items. */
+typedef struct job {
+    cchc_batch_t b;
+    pending_t **p;
+    struct job *prev, *next; /* the server's list of batches in the writers' hands */
+} job_t;
+
+static void free_job(job_t *j)
+{
+    for (size_t i = 0; i < j->b.n; i++) {
+        cchc__v1__report__free_unpacked(j->p[i]->report, NULL);
+        free(j->p[i]);
+    }
+    free(j->p);
+    free(j->b.items);
+    free(j);
+}
+
+/* Hands the oldest pending reports (at most batch_size) to an idle writer. Returns
+ * false if every writer is busy (or out of memory: the reports stay pending). */
+static bool dispatch_one_batch(server_t *s)
 {
     size_t n = s->count < (size_t)s->cfg->batch_size ? s->count : (size_t)s->cfg->batch_size;
+    job_t *j = calloc(1, sizeof *j);
+    if (!j)
+        return false;
+    j->p = calloc(n, sizeof *j->p);
+    j->b.items = calloc(n, sizeof *j->b.items);
+    j->b.n = n;
+    j->b.owner = j;
+    if (!j->p || !j->b.items) {
+        free(j->p);
+        free(j->b.items);
+        free(j);
+        return false;
+    }
     for (size_t i = 0; i < n; i++) {
         pending_t *p = s->ring[(s->head + i) % s->cap];
-        s->items[i].report = p->report;
-        s->items[i].agent = p->agent;
-        s->items[i].received_at_ms = p->received_at_ms;
+        j->p[i] = p;
+        j->b.items[i].report = p->report;
+        j->b.items[i].agent = p->agent;
+        j->b.items[i].received_at_ms = p->received_at_ms;
     }
-    char err[600];
-    int64_t t0 = cchc_mono_ms();
-    if (cchc_store_write(s->store, s->items, n, err, sizeof err) != 0) {
-        db_lost(s, err);
-        return -1;
+    if (!cchc_writer_pool_submit(s->pool, &j->b)) {
+        free(j->p);
+        free(j->b.items);
+        free(j);
+        return false;
     }
-    s->n.batches++;
+    for (size_t i = 0; i < n; i++) {
+        s->ring[s->head] = NULL;
+        s->head = (s->head + 1) % s->cap;
+    }
+    s->count -= n;
+    s->inflight += n;
+    j->next = s->jobs;
+    if (s->jobs)
+        s->jobs->prev = j;
+    s->jobs = j;
+    return true;
+}
 
-    /* Committed: acknowledge, one AckBatch per connection. */
+/* A batch has committed: acknowledge its reports, one AckBatch per connection. */
+static void settle_batch(server_t *s, job_t *j)
+{
+    size_t n = j->b.n;
+    cchc_store_item_t *items = j->b.items;
     Cchc__V1__Ack *ackv = calloc(n, sizeof *ackv);
     Cchc__V1__Ack **ackp = calloc(n, sizeof *ackp);
     bool *done = calloc(n, sizeof *done);
     size_t accepted = 0, duplicate = 0, rejected = 0;
     for (size_t i = 0; i < n; i++) {
-        switch (s->items[i].status) {
+        switch (items[i].status) {
         case CCHC__V1__ACK_STATUS__ACK_STATUS_ACCEPTED: accepted++; break;
         case CCHC__V1__ACK_STATUS__ACK_STATUS_DUPLICATE: duplicate++; break;
         default: {
             char q[600];
             rejected++;
-            cchc_warn("report_rejected", "agent=%s unit=%s seq=%llu reason=%s", s->items[i].agent,
-                      s->items[i].report->unit, (unsigned long long)s->items[i].report->key->seq,
-                      cchc_log_quote(s->items[i].reason, q, sizeof q));
+            cchc_warn("report_rejected", "agent=%s unit=%s seq=%llu reason=%s", items[i].agent,
+                      items[i].report->unit, (unsigned long long)items[i].report->key->seq,
+                      cchc_log_quote(items[i].reason, q, sizeof q));
         }
         }
     }
@@ -337,17 +386,17 @@ static int flush_one_batch(server_t *s)
         for (size_t i = 0; i < n; i++) {
             if (done[i])
                 continue;
-            const pending_t *pi = s->ring[(s->head + i) % s->cap];
+            const pending_t *pi = j->p[i];
             size_t m = 0;
-            for (size_t j = i; j < n; j++) {
-                const pending_t *pj = s->ring[(s->head + j) % s->cap];
-                if (done[j] || pj->rid_len != pi->rid_len || memcmp(pj->rid, pi->rid, pi->rid_len))
+            for (size_t k = i; k < n; k++) {
+                const pending_t *pk = j->p[k];
+                if (done[k] || pk->rid_len != pi->rid_len || memcmp(pk->rid, pi->rid, pi->rid_len))
                     continue;
-                done[j] = true;
+                done[k] = true;
                 cchc__v1__ack__init(&ackv[m]);
-                ackv[m].key = s->items[j].report->key;
-                ackv[m].status = s->items[j].status;
-                ackv[m].reason = s->items[j].reason;
+                ackv[m].key = items[k].report->key;
+                ackv[m].status = items[k].status;
+                ackv[m].reason = items[k].reason;
                 ackp[m] = &ackv[m];
                 m++;
             }
@@ -357,21 +406,27 @@ static int flush_one_batch(server_t *s)
     free(ackv);
     free(ackp);
     free(done);
+    s->n.batches++;
     s->n.accepted += accepted;
     s->n.duplicate += duplicate;
     s->n.rejected += rejected;
     cchc_debug("batch_committed", "reports=%zu accepted=%zu duplicate=%zu rejected=%zu ms=%lld", n,
-               accepted, duplicate, rejected, (long long)(cchc_mono_ms() - t0));
+               accepted, duplicate, rejected, (long long)j->b.write_ms);
+    s->inflight -= n;
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        s->jobs = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    free_job(j);
+}
 
-    for (size_t i = 0; i < n; i++) {
-        pending_t *p = s->ring[s->head];
-        cchc__v1__report__free_unpacked(p->report, NULL);
-        free(p);
-        s->ring[s->head] = NULL;
-        s->head = (s->head + 1) % s->cap;
-        s->count--;
-    }
-    return 0;
+static void settle_committed(server_t *s)
+{
+    cchc_batch_t *b;
+    while ((b = cchc_writer_pool_collect(s->pool)) != NULL)
+        settle_batch(s, b->owner);
 }
 
 /* ---- the database connection ------------------------------------------------------------- */
@@ -484,7 +539,8 @@ static void log_stats(const server_t *s, const char *event)
               (unsigned long long)s->n.received, (unsigned long long)s->n.accepted,
               (unsigned long long)s->n.duplicate, (unsigned long long)s->n.rejected,
               (unsigned long long)s->n.malformed, (unsigned long long)s->n.batches,
-              (unsigned long long)s->n.db_failures, (unsigned long long)s->n.acks_unroutable,
+              (unsigned long long)(s->n.db_failures + (s->pool ? cchc_writer_pool_failures(s->pool) : 0)),
+              (unsigned long long)s->n.acks_unroutable,
               (unsigned long long)s->n.auth_refused, (unsigned long long)s->n.handshake_failed,
               (unsigned long long)s->n.disconnected, s->count);
 }
@@ -572,6 +628,14 @@ static int setup_sockets(server_t *s)
 
 static void teardown(server_t *s)
 {
+    /* Batches still in the writers' hands are abandoned (never acknowledged: the
+     * agents send them again); the writers stop first so nothing touches them. */
+    cchc_writer_pool_destroy(&s->pool);
+    while (s->jobs) {
+        job_t *j = s->jobs;
+        s->jobs = j->next;
+        free_job(j);
+    }
     while (s->count > 0) {
         pending_t *p = s->ring[s->head];
         cchc__v1__report__free_unpacked(p->report, NULL);
@@ -580,7 +644,6 @@ static void teardown(server_t *s)
         s->count--;
     }
     free(s->ring);
-    free(s->items);
     if (s->router)
         zmq_close(s->router);
     if (s->zap)
@@ -599,10 +662,12 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
     server_t s = {.cfg = cfg};
     s.cap = (size_t)cfg->max_pending;
     s.ring = calloc(s.cap, sizeof *s.ring);
-    s.items = calloc((size_t)cfg->batch_size, sizeof *s.items);
     s.store = cchc_store_new(cfg->conninfo);
-    if (!s.ring || !s.items || !s.store) {
-        cchc_error("startup_failed", "reason=\"out of memory\"");
+    char perr[256];
+    s.pool = cchc_writer_pool_new(cfg->conninfo, (int)cfg->writers, cfg->reconnect_min_ms,
+                                  cfg->reconnect_max_ms, perr, sizeof perr);
+    if (!s.ring || !s.store || !s.pool) {
+        cchc_error("startup_failed", "reason=\"%s\"", s.pool ? "out of memory" : perr);
         teardown(&s);
         return 1;
     }
@@ -619,24 +684,24 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
         int64_t now = cchc_mono_ms();
         if (*stop && give_up_at == 0) {
             give_up_at = now + cfg->shutdown_grace_ms;
-            cchc_info("stopping", "pending=%zu", s.count);
+            cchc_info("stopping", "pending=%zu", s.count + s.inflight);
         }
-        if (give_up_at && (s.count == 0 || now >= give_up_at))
+        settle_committed(&s);
+        if (give_up_at && ((s.count == 0 && s.inflight == 0) || now >= give_up_at))
             break;
 
+        /* The control connection: catalogue, agents, notifications. Writers have their own. */
         if (!cchc_store_connected(s.store) && now >= s.reconnect_at)
             try_connect(&s);
-        if (cchc_store_connected(s.store) && now >= s.catalog_at && s.count == 0)
-            refresh_catalog(&s);
-        if (cchc_store_connected(s.store) && !s.catalog)
+        if (cchc_store_connected(s.store) && (now >= s.catalog_at || !s.catalog))
             refresh_catalog(&s);
 
-        /* Write while a batch is full, old enough, or we are stopping. */
-        while (cchc_store_connected(s.store) && s.count > 0) {
+        /* Hand batches to idle writers while one is full, old enough, or we are stopping. */
+        while (s.count > 0) {
             pending_t *oldest = s.ring[s.head];
             bool due = s.count >= (size_t)cfg->batch_size || give_up_at ||
                        cchc_mono_ms() - oldest->arrived_mono_ms >= cfg->batch_time_ms;
-            if (!due || flush_one_batch(&s) != 0)
+            if (!due || !dispatch_one_batch(&s))
                 break;
         }
 
@@ -647,22 +712,27 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
         }
 
         /* Read only while there is room and a catalogue to validate against: past
-         * max_pending, reports wait in ZeroMQ's queues and then in the agents' spools. */
-        bool reading = !give_up_at && s.catalog && s.count < s.cap;
+         * max_pending (waiting plus being written), reports wait in ZeroMQ's queues and
+         * then in the agents' spools. */
+        bool reading = !give_up_at && s.catalog && s.count + s.inflight < s.cap;
         int dbfd = cchc_store_socket(s.store);
-        zmq_pollitem_t items[4] = {{s.zap, 0, ZMQ_POLLIN, 0},
+        zmq_pollitem_t items[5] = {{s.zap, 0, ZMQ_POLLIN, 0},
                                    {s.monitor, 0, ZMQ_POLLIN, 0},
+                                   {NULL, cchc_writer_pool_fd(s.pool), ZMQ_POLLIN, 0},
                                    {NULL, dbfd, ZMQ_POLLIN, 0},
                                    {s.router, 0, ZMQ_POLLIN, 0}};
-        int nitems = reading ? 4 : 3;
-        if (dbfd < 0) { /* no database socket: leave it out, keep the router last */
-            items[2] = items[3];
+        int nitems = reading ? 5 : 4;
+        if (dbfd < 0) { /* no control connection: leave it out, keep the router last */
+            items[3] = items[4];
             nitems--;
         }
         int64_t timeout = 1000;
-        if (s.count > 0 && cchc_store_connected(s.store)) {
+        if (s.count > 0) {
             int64_t left = s.ring[s.head]->arrived_mono_ms + cfg->batch_time_ms - now;
             timeout = left < 0 ? 0 : left;
+            /* A due batch waiting for a writer: the writer's eventfd wakes us. */
+            if (timeout == 0)
+                timeout = 1000;
         }
         if (!cchc_store_connected(s.store)) {
             int64_t left = s.reconnect_at - now;
@@ -679,7 +749,7 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
         }
         if (items[1].revents & ZMQ_POLLIN)
             monitor_event(&s);
-        if (dbfd >= 0 && (items[2].revents & ZMQ_POLLIN)) {
+        if (dbfd >= 0 && (items[3].revents & ZMQ_POLLIN)) {
             /* Agents changed (NOTIFY cchc_agent): re-read them before the next report. */
             char err[600];
             int ch = cchc_store_poll_changes(s.store, err, sizeof err);
@@ -692,14 +762,14 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
             zap_serve(&s);
         if (reading && (items[nitems - 1].revents & ZMQ_POLLIN)) {
             /* Drain what is queued, up to a batch, so one agent cannot starve the timer. */
-            for (int k = 0; k < cfg->batch_size && s.count < s.cap; k++)
+            for (int k = 0; k < cfg->batch_size && s.count + s.inflight < s.cap; k++)
                 if (!receive_one(&s))
                     break;
         }
     }
-    if (s.count > 0)
+    if (s.count + s.inflight > 0)
         cchc_warn("stopped_with_pending", "pending=%zu note=\"not acknowledged; the agents resend them\"",
-                  s.count);
+                  s.count + s.inflight);
     log_stats(&s, "stopped");
     teardown(&s);
     return 0;

@@ -25,6 +25,7 @@ typedef struct {
     char *log_level;
     /* [database] */
     char *conninfo;
+    int64_t writers;
     int64_t reconnect_min_ms;
     int64_t reconnect_max_ms;
     int64_t catalog_refresh_ms;

@@ -39,6 +39,10 @@ const cchc_cfg_entry_t cchc_collector_settings[] = {
      "libpq connection string, e.g. 'host=db.example dbname=cchc user=cchc_collector "
      "sslmode=verify-full'. Empty: libpq's PG* environment variables. Put the password "
      "in ~/.pgpass or PGPASSFILE, not here."},
+    {"database", "writers", CCHC_CFG_INT, C(writers), "2", 1, 64,
+     "Connections writing batches side by side: while one waits for its COMMIT to reach "
+     "the disk, the others write. Deduplication stays exact across them (the report key "
+     "is unique in the database)."},
     {"database", "reconnect_min", CCHC_CFG_DURATION, C(reconnect_min_ms), "200ms", 10, 600000,
      "First wait before reconnecting to PostgreSQL; doubles on each failure."},
     {"database", "reconnect_max", CCHC_CFG_DURATION, C(reconnect_max_ms), "10s", 10, 3600000,
