@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <zmq.h>
 
@@ -589,7 +590,8 @@ int cchc_agent_run(const cchc_agent_config_t *cfg, bool drain, volatile sig_atom
             if (cchc_spool_stats(sp, &st, err, sizeof err) == 0 && st.pending == 0) {
                 cchc_info("drained", "sent=%" PRIu64 " acknowledged=%" PRIu64 " rejected=%" PRIu64,
                           l.sent, l.acked, l.rejected);
-                break;
+                rc = 0;
+                goto out;
             }
             next_drain_check = now + 100;
         }
@@ -616,9 +618,15 @@ int cchc_agent_run(const cchc_agent_config_t *cfg, bool drain, volatile sig_atom
         }
     }
     rc = 0;
-    cchc_info("stopped", "sent=%" PRIu64 " acknowledged=%" PRIu64 " rejected=%" PRIu64, l.sent,
-              l.acked, l.rejected);
-out:
+out:;
+    /* What this run cost: operators size site machines by it, the benchmark reads it. */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    cchc_info("stopped", "sent=%" PRIu64 " acknowledged=%" PRIu64 " rejected=%" PRIu64
+              " cpu_s=%.3f max_rss_kib=%ld", l.sent, l.acked, l.rejected,
+              (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+              ru.ru_maxrss);
     link_close(&l);
     cchc_catalog_destroy(&cat);
     cchc_spool_close(&sp);
