@@ -389,16 +389,10 @@ static void link_close(link_t *l)
  * the link is back, so there is no reason to wait out the backoff. */
 static void link_event(link_t *l)
 {
-    zmq_msg_t ev, addr;
-    zmq_msg_init(&ev);
-    zmq_msg_init(&addr);
-    if (zmq_msg_recv(&ev, l->monitor, ZMQ_DONTWAIT) < 0 || !zmq_msg_more(&ev) ||
-        zmq_msg_recv(&addr, l->monitor, ZMQ_DONTWAIT) < 0 || zmq_msg_size(&ev) < 6)
-        goto out;
     uint16_t event;
     uint32_t value;
-    memcpy(&event, zmq_msg_data(&ev), 2);
-    memcpy(&value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+    if (cchc_monitor_recv(l->monitor, &event, &value) != 0)
+        return;
     char err[600];
     switch (event) {
     case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
@@ -426,9 +420,6 @@ static void link_event(link_t *l)
     default:
         break;
     }
-out:
-    zmq_msg_close(&ev);
-    zmq_msg_close(&addr);
 }
 
 /* When to try a report again after its attempt-th send: ack_timeout doubled per

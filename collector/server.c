@@ -487,16 +487,10 @@ static void refresh_catalog(server_t *s)
  * peer of a refused key is logged by the ZAP handler. */
 static void monitor_event(server_t *s)
 {
-    zmq_msg_t ev, addr;
-    zmq_msg_init(&ev);
-    zmq_msg_init(&addr);
-    if (zmq_msg_recv(&ev, s->monitor, ZMQ_DONTWAIT) < 0 || !zmq_msg_more(&ev) ||
-        zmq_msg_recv(&addr, s->monitor, ZMQ_DONTWAIT) < 0 || zmq_msg_size(&ev) < 6)
-        goto out;
     uint16_t event;
     uint32_t value;
-    memcpy(&event, zmq_msg_data(&ev), 2);
-    memcpy(&value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+    if (cchc_monitor_recv(s->monitor, &event, &value) != 0)
+        return;
     switch (event) {
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
         if (value == ECONNRESET || value == EPIPE) {
@@ -523,9 +517,6 @@ static void monitor_event(server_t *s)
     default:
         break;
     }
-out:
-    zmq_msg_close(&ev);
-    zmq_msg_close(&addr);
 }
 
 /* ---- setup and loop ---------------------------------------------------------------------- */

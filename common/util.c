@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <zmq.h>
 
 int64_t cchc_now_ms(void)
 {
@@ -117,4 +118,22 @@ void cchc_errf(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+int cchc_monitor_recv(void *monitor, uint16_t *event, uint32_t *value)
+{
+    /* Two frames: 2 bytes event + 4 bytes value, then the endpoint (unused here). */
+    zmq_msg_t ev, addr;
+    zmq_msg_init(&ev);
+    zmq_msg_init(&addr);
+    int rc = -1;
+    if (zmq_msg_recv(&ev, monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&ev) &&
+        zmq_msg_recv(&addr, monitor, ZMQ_DONTWAIT) >= 0 && zmq_msg_size(&ev) >= 6) {
+        memcpy(event, zmq_msg_data(&ev), 2);
+        memcpy(value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+        rc = 0;
+    }
+    zmq_msg_close(&ev);
+    zmq_msg_close(&addr);
+    return rc;
 }

@@ -27,6 +27,11 @@ int cchc_uuid_parse(const char *text, uint8_t id[16]);
  * 0 is written as "never". Returns out. */
 const char *cchc_time_format(int64_t unix_ms, char *out, size_t len);
 
+/* Reads one event from a ZeroMQ socket monitor (zmq_socket_monitor's PAIR end)
+ * without blocking. Returns 0 with the event and its value, or -1 if none was ready
+ * or it was malformed. */
+int cchc_monitor_recv(void *monitor, uint16_t *event, uint32_t *value);
+
 /* snprintf into a caller's error buffer; a NULL err or errlen 0 is fine (nothing written). */
 void cchc_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
