@@ -14,10 +14,9 @@
 #include "store.h"
 #include "util.h"
 #include "validate.h"
+#include "wire.h"
 #include "writer.h"
 
-#define REPORT_TYPE "cchc.v1.Report"
-#define ACK_TYPE "cchc.v1.AckBatch"
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define MONITOR_ENDPOINT "inproc://cchc-collector-monitor"
 #define ROUTING_ID_MAX 256
@@ -46,7 +45,8 @@ typedef struct {
     cchc_auth_t *auth; /* enrolled agents; NULL until first loaded */
     /* reports waiting for a writer: a ring of max_pending slots */
     pending_t **ring;
-    size_t cap, head, count;
+    size_t cap, head, count; /* cap: max_pending plus room for one whole message */
+    size_t limit;             /* max_pending: read no more while count + inflight reach it */
     size_t inflight; /* reports handed to the writers, not yet committed */
     struct job *jobs; /* their batches */
     cchc_writer_pool_t *pool;
@@ -152,7 +152,7 @@ static void send_acks(server_t *s, const uint8_t *rid, size_t rid_len, Cchc__V1_
         return;
     cchc__v1__ack_batch__pack(&batch, buf);
     if (zmq_send(s->router, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(s->router, ACK_TYPE, strlen(ACK_TYPE), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        zmq_send(s->router, CCHC_TYPE_ACK_BATCH, strlen(CCHC_TYPE_ACK_BATCH), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
         zmq_send(s->router, buf, len, ZMQ_DONTWAIT) < 0)
         s->n.acks_unroutable += n;
     free(buf);
@@ -191,16 +191,79 @@ static void drop_rest(void *sock)
     }
 }
 
-/* Receives one message from the ROUTER; returns false when there is none. */
-static bool receive_one(server_t *s)
+_Static_assert(CCHC_REPORTS_PER_MESSAGE_MAX == 256, "the refusal message below names the limit");
+
+/* Takes one serialized Report: decodes, validates and checks it, then queues it for a
+ * batch or rejects it at once. Every report goes this way, alone or from a batch. */
+static void take_report(server_t *s, const zmq_msg_t *rid, const char *agent, const char *peer,
+                        const uint8_t *data, size_t len)
+{
+    Cchc__V1__Report *r = cchc__v1__report__unpack(NULL, len, data);
+    if (!r) {
+        s->n.malformed++;
+        cchc_warn("message_malformed",
+                  "agent=%s peer=%s reason=\"not a valid cchc.v1.Report\" bytes=%zu", agent,
+                  peer ? peer : "?", len);
+        return;
+    }
+    const uint8_t *rid_data = zmq_msg_data((zmq_msg_t *)rid);
+    size_t rid_len = zmq_msg_size((zmq_msg_t *)rid);
+    char reason[512];
+    if (cchc_validate_report(s->catalog, r, cchc_now_ms() / 1000, reason, sizeof reason) != 0) {
+        reject_now(s, rid_data, rid_len, agent, r, reason);
+        cchc__v1__report__free_unpacked(r, NULL);
+        return;
+    }
+    if (!s->cfg->insecure_plaintext) {
+        cchc_auth_result_t ar = s->auth ? cchc_auth_check_unit(s->auth, agent, r->unit)
+                                        : CCHC_AUTH_UNKNOWN;
+        if (ar != CCHC_AUTH_OK) {
+            if (ar == CCHC_AUTH_UNIT_NOT_ALLOWED)
+                snprintf(reason, sizeof reason,
+                         "unit_not_allowed: agent %s is not enrolled to report for unit %s",
+                         agent, r->unit);
+            else
+                snprintf(reason, sizeof reason, "agent_revoked: agent %s is %s", agent,
+                         ar == CCHC_AUTH_REVOKED ? "revoked" : "no longer enrolled");
+            reject_now(s, rid_data, rid_len, agent, r, reason);
+            cchc__v1__report__free_unpacked(r, NULL);
+            return;
+        }
+    }
+    pending_t *p = malloc(sizeof *p);
+    if (!p) {
+        /* Not acknowledged: the agent will send it again. */
+        cchc__v1__report__free_unpacked(r, NULL);
+        return;
+    }
+    p->rid_len = rid_len < ROUTING_ID_MAX ? rid_len : ROUTING_ID_MAX;
+    memcpy(p->rid, rid_data, p->rid_len);
+    memcpy(p->agent, agent, sizeof p->agent);
+    p->report = r;
+    p->received_at_ms = cchc_now_ms();
+    p->arrived_mono_ms = cchc_mono_ms();
+    s->ring[(s->head + s->count) % s->cap] = p;
+    s->count++;
+}
+
+static bool type_is(const zmq_msg_t *type, const char *name)
+{
+    size_t n = strlen(name);
+    return zmq_msg_size((zmq_msg_t *)type) == n && memcmp(zmq_msg_data((zmq_msg_t *)type), name, n) == 0;
+}
+
+/* Receives one message from the ROUTER: a Report or a ReportBatch. Returns the number
+ * of reports it carried (0 if malformed), or -1 when there is no message. */
+static int receive_one(server_t *s)
 {
     zmq_msg_t rid, type, payload;
     zmq_msg_init(&rid);
     if (zmq_msg_recv(&rid, s->router, ZMQ_DONTWAIT) < 0) {
         zmq_msg_close(&rid);
-        return false;
+        return -1;
     }
     s->n.received++;
+    int taken = 0;
     char agent[AGENT_NAME_MAX] = "unknown";
     const char *peer = NULL;
     zmq_msg_init(&type);
@@ -222,8 +285,28 @@ static bool receive_one(server_t *s)
                   agent, peer ? peer : "?");
         goto out;
     }
-    if (zmq_msg_size(&type) != strlen(REPORT_TYPE) ||
-        memcmp(zmq_msg_data(&type), REPORT_TYPE, strlen(REPORT_TYPE)) != 0) {
+    const uint8_t *data = zmq_msg_data(&payload);
+    size_t len = zmq_msg_size(&payload);
+    if (type_is(&type, CCHC_TYPE_REPORT)) {
+        take_report(s, &rid, agent, peer, data, len);
+        taken = 1;
+    } else if (type_is(&type, CCHC_TYPE_REPORT_BATCH)) {
+        Cchc__V1__ReportBatch *b = cchc__v1__report_batch__unpack(NULL, len, data);
+        if (!b || b->n_reports > CCHC_REPORTS_PER_MESSAGE_MAX) {
+            s->n.malformed++;
+            cchc_warn("message_malformed",
+                      "agent=%s peer=%s reason=\"%s\" bytes=%zu action=\"none of its reports "
+                      "acknowledged\"", agent, peer ? peer : "?",
+                      b ? "more reports in one cchc.v1.ReportBatch than the limit of 256"
+                        : "not a valid cchc.v1.ReportBatch", len);
+        } else {
+            for (size_t i = 0; i < b->n_reports; i++)
+                take_report(s, &rid, agent, peer, b->reports[i].data, b->reports[i].len);
+            taken = (int)b->n_reports;
+        }
+        if (b)
+            cchc__v1__report_batch__free_unpacked(b, NULL);
+    } else {
         char t[64], q[160];
         size_t tl = zmq_msg_size(&type) < sizeof t - 1 ? zmq_msg_size(&type) : sizeof t - 1;
         memcpy(t, zmq_msg_data(&type), tl);
@@ -231,58 +314,12 @@ static bool receive_one(server_t *s)
         s->n.malformed++;
         cchc_warn("message_malformed", "agent=%s peer=%s reason=\"unknown message type\" type=%s",
                   agent, peer ? peer : "?", cchc_log_quote(t, q, sizeof q));
-        goto out;
     }
-    Cchc__V1__Report *r =
-        cchc__v1__report__unpack(NULL, zmq_msg_size(&payload), zmq_msg_data(&payload));
-    if (!r) {
-        s->n.malformed++;
-        cchc_warn("message_malformed",
-                  "agent=%s peer=%s reason=\"not a valid cchc.v1.Report\" bytes=%zu", agent,
-                  peer ? peer : "?", zmq_msg_size(&payload));
-        goto out;
-    }
-    char reason[512];
-    if (cchc_validate_report(s->catalog, r, cchc_now_ms() / 1000, reason, sizeof reason) != 0) {
-        reject_now(s, zmq_msg_data(&rid), zmq_msg_size(&rid), agent, r, reason);
-        cchc__v1__report__free_unpacked(r, NULL);
-        goto out;
-    }
-    if (!s->cfg->insecure_plaintext) {
-        cchc_auth_result_t ar = s->auth ? cchc_auth_check_unit(s->auth, agent, r->unit)
-                                        : CCHC_AUTH_UNKNOWN;
-        if (ar != CCHC_AUTH_OK) {
-            if (ar == CCHC_AUTH_UNIT_NOT_ALLOWED)
-                snprintf(reason, sizeof reason,
-                         "unit_not_allowed: agent %s is not enrolled to report for unit %s",
-                         agent, r->unit);
-            else
-                snprintf(reason, sizeof reason, "agent_revoked: agent %s is %s", agent,
-                         ar == CCHC_AUTH_REVOKED ? "revoked" : "no longer enrolled");
-            reject_now(s, zmq_msg_data(&rid), zmq_msg_size(&rid), agent, r, reason);
-            cchc__v1__report__free_unpacked(r, NULL);
-            goto out;
-        }
-    }
-    pending_t *p = malloc(sizeof *p);
-    if (!p) {
-        /* Not acknowledged: the agent will send it again. */
-        cchc__v1__report__free_unpacked(r, NULL);
-        goto out;
-    }
-    p->rid_len = zmq_msg_size(&rid) < ROUTING_ID_MAX ? zmq_msg_size(&rid) : ROUTING_ID_MAX;
-    memcpy(p->rid, zmq_msg_data(&rid), p->rid_len);
-    memcpy(p->agent, agent, sizeof p->agent);
-    p->report = r;
-    p->received_at_ms = cchc_now_ms();
-    p->arrived_mono_ms = cchc_mono_ms();
-    s->ring[(s->head + s->count) % s->cap] = p;
-    s->count++;
 out:
     zmq_msg_close(&rid);
     zmq_msg_close(&type);
     zmq_msg_close(&payload);
-    return true;
+    return taken;
 }
 
 /* ---- writing batches ------------------------------------------------------------------- */
@@ -651,7 +688,8 @@ static void teardown(server_t *s)
 int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *stop)
 {
     server_t s = {.cfg = cfg};
-    s.cap = (size_t)cfg->max_pending;
+    s.limit = (size_t)cfg->max_pending;
+    s.cap = s.limit + CCHC_REPORTS_PER_MESSAGE_MAX;
     s.ring = calloc(s.cap, sizeof *s.ring);
     s.store = cchc_store_new(cfg->conninfo);
     char perr[256];
@@ -705,7 +743,7 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
         /* Read only while there is room and a catalogue to validate against: past
          * max_pending (waiting plus being written), reports wait in ZeroMQ's queues and
          * then in the agents' spools. */
-        bool reading = !give_up_at && s.catalog && s.count + s.inflight < s.cap;
+        bool reading = !give_up_at && s.catalog && s.count + s.inflight < s.limit;
         int dbfd = cchc_store_socket(s.store);
         zmq_pollitem_t items[5] = {{s.zap, 0, ZMQ_POLLIN, 0},
                                    {s.monitor, 0, ZMQ_POLLIN, 0},
@@ -753,9 +791,13 @@ int cchc_server_run(const cchc_collector_config_t *cfg, volatile sig_atomic_t *s
             zap_serve(&s);
         if (reading && (items[nitems - 1].revents & ZMQ_POLLIN)) {
             /* Drain what is queued, up to a batch, so one agent cannot starve the timer. */
-            for (int k = 0; k < cfg->batch_size && s.count + s.inflight < s.cap; k++)
-                if (!receive_one(&s))
+            int64_t got = 0;
+            while (got < cfg->batch_size && s.count + s.inflight < s.limit) {
+                int n = receive_one(&s);
+                if (n < 0)
                     break;
+                got += n > 0 ? n : 1;
+            }
         }
     }
     if (s.count + s.inflight > 0)

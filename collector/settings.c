@@ -22,9 +22,11 @@ const cchc_cfg_entry_t cchc_collector_settings[] = {
      "Longest a report waits for its batch to fill before the batch is written anyway."},
     {"collector", "max_pending", CCHC_CFG_INT, C(max_pending), "20000", 1, 10000000,
      "Most reports held in memory waiting for PostgreSQL; past this the collector stops "
-     "reading and the agents keep their reports in their spools."},
+     "reading and the agents keep their reports in their spools (plus at most one "
+     "message's worth, 256 reports, read when the limit was just short)."},
     {"collector", "max_message_size", CCHC_CFG_INT, C(max_message_size), "1048576", 1024,
-     67108864, "Largest message accepted, in bytes; a larger one drops the connection."},
+     67108864, "Largest message accepted, in bytes; a larger one drops the connection. cchc-agent "
+     "keeps its messages under 256 KiB."},
     {"collector", "listen_backlog", CCHC_CFG_INT, C(listen_backlog), "1024", 1, 65535,
      "Connections the kernel queues before the collector accepts them (capped by "
      "net.core.somaxconn). ZeroMQ's default of 100 lets a flood of connection attempts "

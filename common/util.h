@@ -10,6 +10,7 @@ int64_t cchc_now_ms(void);
 
 /* Monotonic time in milliseconds, for timeouts and intervals. */
 int64_t cchc_mono_ms(void);
+int64_t cchc_mono_us(void); /* the same clock in microseconds */
 
 /* Fills buf with n bytes from getrandom(2). Returns 0 or -1 (errno set). */
 int cchc_random_bytes(void *buf, size_t n);

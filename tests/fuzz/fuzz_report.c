@@ -1,5 +1,6 @@
 /* fuzz_report: bytes from the wire, as the collector handles every message: decode a
- * cchc.v1.Report, validate it against the catalogue, free it. */
+ * cchc.v1.Report, validate it against the catalogue, free it; and decode the same bytes
+ * as a cchc.v1.ReportBatch, each element of which goes the same way. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,14 +42,13 @@ static void check_reason(const char *reason)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one_report(const cchc_catalog_t *cat, const uint8_t *data, size_t size)
 {
-    const cchc_catalog_t *cat = catalog();
     Cchc__V1__Report *r = cchc__v1__report__unpack(NULL, size, data);
     char reason[512]; /* as in collector/server.c */
 
     if (!r)
-        return 0;
+        return;
     memset(reason, 'X', sizeof reason);
     if (cchc_validate_report(cat, r, CCHC_FUZZ_NOW, reason, sizeof reason) == 0) {
         if (reason[0] != '\0')
@@ -57,5 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_reason(reason);
     }
     cchc__v1__report__free_unpacked(r, NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const cchc_catalog_t *cat = catalog();
+    one_report(cat, data, size);
+    Cchc__V1__ReportBatch *b = cchc__v1__report_batch__unpack(NULL, size, data);
+    if (b) {
+        for (size_t i = 0; i < b->n_reports; i++)
+            one_report(cat, b->reports[i].data, b->reports[i].len);
+        cchc__v1__report_batch__free_unpacked(b, NULL);
+    }
     return 0;
 }

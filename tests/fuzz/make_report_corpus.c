@@ -168,6 +168,43 @@ static int write_seed(const char *dir, const seed_t *s)
     return 0;
 }
 
+/* A cchc.v1.ReportBatch as cchc-agent sends it: the seeds named here, as elements. */
+static int write_batch_seed(const char *dir)
+{
+    static const char *const parts[] = {"valid-quarter", "count_negative", "truncated", "valid-final-half-year"};
+    enum { N = sizeof parts / sizeof parts[0] };
+    ProtobufCBinaryData el[N];
+    uint8_t data[N][4096];
+    char path[4096];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, parts[i]);
+        FILE *f = fopen(path, "rb");
+        el[i].len = f ? fread(data[i], 1, sizeof data[i], f) : 0;
+        el[i].data = data[i];
+        if (f)
+            fclose(f);
+    }
+    Cchc__V1__ReportBatch b = CCHC__V1__REPORT_BATCH__INIT;
+    b.n_reports = N;
+    b.reports = el;
+    size_t len = cchc__v1__report_batch__get_packed_size(&b);
+    uint8_t *buf = malloc(len);
+    if (!buf)
+        return -1;
+    cchc__v1__report_batch__pack(&b, buf);
+    snprintf(path, sizeof path, "%s/batch-mixed", dir);
+    FILE *f = fopen(path, "wb");
+    int rc = 0;
+    if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "cchc-make-report-corpus: %s: %s\n", path, strerror(errno));
+        rc = -1;
+    } else {
+        printf("%s (%zu bytes)\n", path, len);
+    }
+    free(buf);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -177,5 +214,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
         if (write_seed(argv[1], &seeds[i]) != 0)
             return 1;
-    return 0;
+    return write_batch_seed(argv[1]);
 }

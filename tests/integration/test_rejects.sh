@@ -51,6 +51,26 @@ check "its replay" "$(send --spool-id "$id" --seq 1 --unit SNV dossier_received=
 check "stored once" "$(sql 'SELECT count(*) FROM submission')" 1
 check "with its figures" "$(sql "SELECT string_agg(indicator_code || '=' || value, ',' ORDER BY indicator_code) FROM submission_value")" "dossier_received=10,dossier_received_online=8"
 
+# Several reports in one message (cchc.v1.ReportBatch, as cchc-agent sends a backlog):
+# each is decoded, validated and acknowledged on its own.
+id=$(cat /proc/sys/kernel/random/uuid)
+sorted() { sort -n; }
+check "a batch of 3: each accepted" "$(send --spool-id "$id" --seq 1 --batch 3 --unit SNV dossier_received=4 | sorted | tr '\n' ' ')" \
+  "1 accepted 2 accepted 3 accepted "
+check "the batch replayed: each a duplicate" "$(send --spool-id "$id" --seq 1 --batch 3 --unit SNV dossier_received=4 | sorted | tr '\n' ' ')" \
+  "1 duplicate 2 duplicate 3 duplicate "
+check "a batch with a malformed element: the others accepted" \
+  "$(send --spool-id "$id" --seq 4 --batch 2 --batch-garbage --unit SNV dossier_received=4 | sorted | tr '\n' ' ')" \
+  "4 accepted 5 accepted "
+grep -q 'event=message_malformed.*not a valid cchc.v1.Report.* bytes=3' "$T/collector.log" || fail "malformed element not logged"
+check "a batch breaking a rule: each rejected with the rule" \
+  "$(send --spool-id "$id" --seq 6 --batch 2 --unit SNV dossier_received=-1 | sorted | cut -c1-25 | tr '\n' ' ')" \
+  "6 rejected count_negative 7 rejected count_negative "
+check "a batch over the limit of 256: no answer" "$(send --spool-id "$id" --seq 100 --batch 257 --unit SNV dossier_received=1 --timeout 1000)" no-answer
+grep -q 'event=message_malformed.*more reports in one cchc.v1.ReportBatch than the limit of 256' "$T/collector.log" \
+  || fail "over-long batch not logged"
+check "batches stored exactly once each" "$(sql "SELECT count(*), count(DISTINCT seq) FROM submission WHERE spool_id = '$id'")" "5|5"
+
 # The agent checks the same rules offline: a wrong figure never reaches the spool.
 agent_make site SNV
 rc=0

@@ -6,7 +6,7 @@
  *                [--spool-id UUID] [--seq N] [--no-key] [--unit CODE]
  *                [--period KIND:YEAR:INDEX] [--observed-at UNIX] [--final]
  *                [--raw-hex HEX] [--type TYPE] [--timeout MS] [--pad BYTES]
- *                [--unknown-field] [indicator=value ...]
+ *                [--unknown-field] [--batch N [--batch-garbage]] [indicator=value ...]
  *   cchc-rawsend --flood SECONDS --endpoint tcp://HOST:PORT
  *       opens and drops as many TCP connections as it can for SECONDS, each sending a
  *       few random bytes; prints "connections N".
@@ -78,7 +78,8 @@ int main(int argc, char **argv)
     const char *endpoint = NULL, *server_key = NULL, *secret_key = NULL, *unit = "SNV";
     const char *type = "cchc.v1.Report", *raw_hex = NULL;
     bool plaintext = false, no_key = false, final = false, unknown_field = false;
-    long pad = 0;
+    long pad = 0, batch = 0; /* batch > 0: a cchc.v1.ReportBatch of reports seq .. seq+batch-1 */
+    bool batch_garbage = false; /* and a malformed element second */
     double flood_seconds = 0;
     uint8_t spool_id[16];
     cchc_random_bytes(spool_id, sizeof spool_id);
@@ -87,14 +88,15 @@ int main(int argc, char **argv)
     long long observed_at = (long long)time(NULL);
     long timeout = 3000;
     enum { O_EP = 256, O_SK, O_SEC, O_PLAIN, O_ID, O_SEQ, O_NOKEY, O_UNIT, O_PERIOD, O_OBS,
-           O_FINAL, O_RAW, O_TYPE, O_TIMEOUT, O_PAD, O_UNKNOWN, O_FLOOD };
+           O_FINAL, O_RAW, O_TYPE, O_TIMEOUT, O_PAD, O_UNKNOWN, O_FLOOD, O_BATCH, O_GARBAGE };
     static const struct option opts[] = {
         {"endpoint", 1, 0, O_EP},   {"server-key", 1, 0, O_SK}, {"secret-key", 1, 0, O_SEC},
         {"plaintext", 0, 0, O_PLAIN}, {"spool-id", 1, 0, O_ID}, {"seq", 1, 0, O_SEQ},
         {"no-key", 0, 0, O_NOKEY},  {"unit", 1, 0, O_UNIT},     {"period", 1, 0, O_PERIOD},
         {"observed-at", 1, 0, O_OBS}, {"final", 0, 0, O_FINAL}, {"raw-hex", 1, 0, O_RAW},
         {"type", 1, 0, O_TYPE},     {"timeout", 1, 0, O_TIMEOUT}, {"pad", 1, 0, O_PAD},
-        {"unknown-field", 0, 0, O_UNKNOWN}, {"flood", 1, 0, O_FLOOD}, {0, 0, 0, 0},
+        {"unknown-field", 0, 0, O_UNKNOWN}, {"flood", 1, 0, O_FLOOD}, {"batch", 1, 0, O_BATCH},
+        {"batch-garbage", 0, 0, O_GARBAGE}, {0, 0, 0, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -126,6 +128,8 @@ int main(int argc, char **argv)
         case O_PAD: pad = strtol(optarg, NULL, 10); break;
         case O_UNKNOWN: unknown_field = true; break;
         case O_FLOOD: flood_seconds = strtod(optarg, NULL); break;
+        case O_BATCH: batch = strtol(optarg, NULL, 10); break;
+        case O_GARBAGE: batch_garbage = true; break;
         default: return 2;
         }
     }
@@ -193,6 +197,40 @@ int main(int argc, char **argv)
         }
     }
 
+    if (batch > 0 && !raw_hex) {
+        /* The same report under batch consecutive keys, packed as cchc-agent does. */
+        size_t n = (size_t)batch + (batch_garbage ? 1 : 0), k = 0;
+        ProtobufCBinaryData *el = calloc(n, sizeof *el);
+        static uint8_t garbage[] = {0xff, 0xff, 0xff};
+        Cchc__V1__Report *r = cchc__v1__report__unpack(NULL, len, payload);
+        for (long i = 0; r && i < batch; i++) {
+            if (batch_garbage && k == 1) {
+                el[k].data = garbage;
+                el[k++].len = sizeof garbage;
+            }
+            r->key->seq = seq + (unsigned long long)i;
+            el[k].len = cchc__v1__report__get_packed_size(r);
+            el[k].data = malloc(el[k].len);
+            cchc__v1__report__pack(r, el[k].data);
+            k++;
+        }
+        Cchc__V1__ReportBatch rb = CCHC__V1__REPORT_BATCH__INIT;
+        rb.n_reports = k;
+        rb.reports = el;
+        free(payload);
+        len = cchc__v1__report_batch__get_packed_size(&rb);
+        payload = malloc(len);
+        cchc__v1__report_batch__pack(&rb, payload);
+        for (size_t i = 0; i < k; i++)
+            if (el[i].data != garbage)
+                free(el[i].data);
+        free(el);
+        if (r)
+            cchc__v1__report__free_unpacked(r, NULL);
+        if (strcmp(type, "cchc.v1.Report") == 0)
+            type = "cchc.v1.ReportBatch";
+    }
+
     void *ctx = zmq_ctx_new();
     void *s = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
@@ -212,9 +250,12 @@ int main(int argc, char **argv)
     zmq_send(s, type, strlen(type), ZMQ_SNDMORE);
     zmq_send(s, payload, len, 0);
 
+    /* Prints the first ack's status; with --batch, one line "SEQ STATUS" per ack until
+     * every report of the batch is answered or the timeout passes. */
     int rc = 3;
+    long want = batch > 0 ? batch : 1, got = 0;
     zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&it, 1, timeout) == 1) {
+    while (got < want && zmq_poll(&it, 1, timeout) == 1) {
         zmq_msg_t t, p;
         zmq_msg_init(&t);
         zmq_msg_init(&p);
@@ -222,25 +263,30 @@ int main(int argc, char **argv)
         zmq_msg_recv(&p, s, 0);
         Cchc__V1__AckBatch *b = cchc__v1__ack_batch__unpack(NULL, zmq_msg_size(&p), zmq_msg_data(&p));
         if (b && b->n_acks > 0) {
-            const Cchc__V1__Ack *a = b->acks[0];
-            if (a->status == CCHC__V1__ACK_STATUS__ACK_STATUS_ACCEPTED)
-                printf("accepted\n");
-            else if (a->status == CCHC__V1__ACK_STATUS__ACK_STATUS_DUPLICATE)
-                printf("duplicate\n");
-            else
-                printf("rejected %s\n", a->reason);
+            for (size_t i = 0; i < b->n_acks && got < want; i++, got++) {
+                const Cchc__V1__Ack *a = b->acks[i];
+                if (batch > 0)
+                    printf("%llu ", a->key ? (unsigned long long)a->key->seq : 0ULL);
+                if (a->status == CCHC__V1__ACK_STATUS__ACK_STATUS_ACCEPTED)
+                    printf("accepted\n");
+                else if (a->status == CCHC__V1__ACK_STATUS__ACK_STATUS_DUPLICATE)
+                    printf("duplicate\n");
+                else
+                    printf("rejected %s\n", a->reason);
+            }
             rc = 0;
         } else {
             printf("malformed-answer\n");
             rc = 1;
+            got = want;
         }
         if (b)
             cchc__v1__ack_batch__free_unpacked(b, NULL);
         zmq_msg_close(&t);
         zmq_msg_close(&p);
-    } else {
-        printf("no-answer\n");
     }
+    if (got == 0)
+        printf("no-answer\n");
     zmq_close(s);
     zmq_ctx_term(ctx);
     free(payload);
