@@ -2,13 +2,20 @@
  * measured side by side in one run (driven by tests/bench/run-ingest).
  *
  *   bench_ingest setup --db DSN --agents N --figures K
- *       enrols N agents (deterministic CURVE keys) for unit SNV and makes sure K
- *       indicators bench_f01.. exist; run before the collector starts.
+ *       makes N units BENCH-00000.. (under SNV) and enrols N agents (deterministic
+ *       CURVE keys), agent i for unit i, as at a site; makes sure K indicators
+ *       bench_f01.. exist; run before the collector starts.
  *   bench_ingest ceiling --db DSN --agents N --reports M --figures K
  *       loads the same N*M reports' figures with binary COPY into submission_value,
- *       10,000 rows per transaction; prints rows/s; then empties the tables.
+ *       10,000 rows per transaction; prints rows/s; then removes them again.
+ *   bench_ingest history --db DSN --history-rows N --figures K
+ *       stores N figures of history (reports of K figures over past quarters), as a
+ *       table would hold after years of use; see cmd_history.
+ *   bench_ingest clear --db DSN
+ *       removes what the benchmark stored (agents bench-*), keeping the history.
  *   bench_ingest run --db DSN --endpoint E --server-key FILE --collector-pid PID
  *                    --agents N --reports M --figures K [--window W] [--rate R]
+ *                    [--per-message P]
  *       N real DEALER sockets with CURVE (an in-memory stand-in for the agent's
  *       spool: each keeps W reports in flight and resends nothing, since the
  *       collector must lose nothing); the clock runs from the first send to the
@@ -38,7 +45,8 @@
 
 typedef struct {
     const char *db, *endpoint, *server_key;
-    int agents, reports, figures, window;
+    int agents, reports, figures, window, per_message;
+    long long history_rows;
     double rate;
     long collector_pid;
 } opts_t;
@@ -138,11 +146,100 @@ static int cmd_setup(const opts_t *o)
         return 1;
     }
     PQclear(r);
-    exec_ok(c, "INSERT INTO agent_scope (agent_name, unit_code) SELECT name, 'SNV' FROM agent"
-               " WHERE name LIKE 'bench-%'");
+    char units[512];
+    snprintf(units, sizeof units,
+             "INSERT INTO unit (code, parent_code, name_vi, name_en, kind)"
+             " SELECT 'BENCH-' || lpad(g::text, 5, '0'), 'SNV', 'Đơn vị thử ' || g,"
+             " 'Benchmark unit ' || g, 'department' FROM generate_series(0, %d) g"
+             " ON CONFLICT (code) DO NOTHING", o->agents - 1);
+    exec_ok(c, units);
+    exec_ok(c, "INSERT INTO agent_scope (agent_name, unit_code) SELECT name, 'BENCH-' || substr(name, 7)"
+               " FROM agent WHERE name LIKE 'bench-%'");
     exec_ok(c, "COMMIT");
     PQfinish(c);
     printf("setup_agents %d\nsetup_indicators %d\n", o->agents, o->figures);
+    return 0;
+}
+
+/* ---- clear, history ------------------------------------------------------------------ */
+
+/* Removes what the benchmark itself stored (agents bench-*), keeping any history: with
+ * none, TRUNCATE; else DELETE with the append-only triggers off for this session
+ * (session_replication_role = replica, a superuser's switch). Then VACUUM, so the next
+ * phase finds the table as before. */
+static void clear_bench_rows(PGconn *c)
+{
+    if (query_ll(c, "SELECT count(*) FROM (SELECT 1 FROM submission WHERE agent NOT LIKE 'bench-%' LIMIT 1) x") == 0) {
+        exec_ok(c, "TRUNCATE submission_value, submission");
+    } else {
+        exec_ok(c, "SET session_replication_role = replica");
+        exec_ok(c, "DELETE FROM submission_value v USING submission s"
+                   " WHERE s.id = v.submission_id AND s.agent LIKE 'bench-%'");
+        exec_ok(c, "DELETE FROM submission WHERE agent LIKE 'bench-%'");
+        exec_ok(c, "RESET session_replication_role");
+    }
+    exec_ok(c, "VACUUM ANALYZE submission, submission_value");
+}
+
+static int cmd_clear(const opts_t *o)
+{
+    PGconn *c = db_connect(o->db);
+    clear_bench_rows(c);
+    PQfinish(c);
+    return 0;
+}
+
+/* History: --history-rows figures in reports of --figures figures each, from 10,000
+ * units (HIST-00001.., added under SNV), 3 versions of each (unit, quarter), quarters
+ * counted back from 2025-Q4 (50 million figures reach back to 2004). Written as the
+ * collector writes them (one row per report, one per figure, every index in place), in
+ * transactions of about a million figures, then VACUUM ANALYZE. */
+static int cmd_history(const opts_t *o)
+{
+    PGconn *c = db_connect(o->db);
+    long long reports = o->history_rows / o->figures, done = 0;
+    const long long per_tx = 1000000 / o->figures;
+    double t0 = now_s();
+    exec_ok(c, "INSERT INTO unit (code, parent_code, name_vi, name_en, kind)"
+               " SELECT 'HIST-' || lpad(g::text, 5, '0'), 'SNV', 'Đơn vị lịch sử ' || g,"
+               " 'History unit ' || g, 'department' FROM generate_series(1, 10000) g"
+               " ON CONFLICT (code) DO NOTHING");
+    while (done < reports) {
+        long long n = reports - done < per_tx ? reports - done : per_tx;
+        char sql[2048];
+        exec_ok(c, "BEGIN");
+        /* Report r of the history: unit r % units, version (r / units) % 3, quarter
+         * r / (units * 3) counted back from 2025-Q4. */
+        snprintf(sql, sizeof sql,
+                 "WITH u AS (SELECT array_agg(code ORDER BY code) a FROM unit WHERE code LIKE 'HIST-%%'),"
+                 " r AS (SELECT g, (SELECT a FROM u) a FROM generate_series(%lld, %lld) g),"
+                 " p AS (SELECT g, a[1 + g %% cardinality(a)] AS unit, (g / cardinality(a)) %% 3 AS v,"
+                 "              g / (cardinality(a) * 3) AS q FROM r)"
+                 " INSERT INTO submission (spool_id, seq, agent, unit_code, period_kind, period_year,"
+                 "   period_index, observed_at, received_at, is_final)"
+                 " SELECT gen_random_uuid(), 1, 'history', unit, 2, 2025 - q / 4, 4 - q %% 4,"
+                 "   make_date((2025 - q / 4)::int, (4 - q %% 4)::int * 3, 28) + v * interval '1 day',"
+                 "   make_date((2025 - q / 4)::int, (4 - q %% 4)::int * 3, 28) + v * interval '1 day' + interval '1 hour',"
+                 "   v = 2"
+                 " FROM p WHERE 2025 - q / 4 >= 2000",
+                 done, done + n - 1);
+        exec_ok(c, sql);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO submission_value (submission_id, indicator_code, value)"
+                 " SELECT s.id, 'bench_f' || lpad(k::text, 2, '0'), (s.id * 7 + k) %% 1000"
+                 " FROM submission s, generate_series(1, %d) k"
+                 " WHERE s.agent = 'history' AND s.id > (SELECT coalesce(max(submission_id), 0) FROM submission_value)"
+                 " ORDER BY s.id, k",
+                 o->figures);
+        exec_ok(c, sql);
+        exec_ok(c, "COMMIT");
+        done += n;
+    }
+    exec_ok(c, "VACUUM ANALYZE submission, submission_value");
+    long long rows = query_ll(c, "SELECT count(*) FROM submission_value");
+    long long mib = query_ll(c, "SELECT (pg_total_relation_size('submission_value') + pg_total_relation_size('submission')) >> 20");
+    printf("history_rows %lld\nhistory_load_seconds %.1f\nhistory_mib %lld\n", rows, now_s() - t0, mib);
+    PQfinish(c);
     return 0;
 }
 
@@ -181,7 +278,7 @@ static int cmd_ceiling(const opts_t *o)
              "INSERT INTO submission (spool_id, seq, agent, unit_code, period_kind, period_year,"
              " period_index, observed_at, received_at, is_final)"
              " SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(a), 12, '0'))::uuid, s, 'bench-ceiling',"
-             " 'SNV', 2, 2026, 4, now(), now(), false"
+             " 'BENCH-' || lpad(a::text, 5, '0'), 2, 2026, 4, now(), now(), false"
              " FROM generate_series(0, %d) a, generate_series(1, %d) s",
              o->agents - 1, o->reports);
     exec_ok(c, sql);
@@ -241,8 +338,7 @@ static int cmd_ceiling(const opts_t *o)
     printf("ceiling_rows %lld\nceiling_seconds %.3f\nceiling_rows_per_s %.0f\n", rows, dt,
            (double)rows / dt);
     /* Leave the tables as they were, so the end-to-end run starts from the same size. */
-    exec_ok(c, "TRUNCATE submission_value, submission");
-    exec_ok(c, "VACUUM ANALYZE submission, submission_value");
+    clear_bench_rows(c);
     free(b.p);
     free(idv);
     free(codes);
@@ -255,6 +351,7 @@ static int cmd_ceiling(const opts_t *o)
 typedef struct {
     void *sock;
     uint8_t spool_id[16];
+    char unit[16];     /* BENCH-00000.., the unit it is enrolled for */
     int next_seq;      /* next seq to send, 1-based */
     int acked;
     double *sent_at;   /* by seq */
@@ -315,7 +412,7 @@ static size_t pack_report(const opts_t *o, bagent_t *a, int seq, uint8_t *buf, s
         fp[k] = &fv[k];
     }
     r.key = &key;
-    r.unit = "SNV";
+    r.unit = a->unit;
     r.period = &period;
     r.observed_at = (int64_t)time(NULL);
     r.n_figures = (size_t)o->figures;
@@ -361,6 +458,7 @@ static int cmd_run(const opts_t *o)
         ag[i].spool_id[6] = (ag[i].spool_id[6] & 0x0f) | 0x40;
         ag[i].spool_id[8] = (ag[i].spool_id[8] & 0x3f) | 0x80;
         ag[i].next_seq = 1;
+        snprintf(ag[i].unit, sizeof ag[i].unit, "BENCH-%05d", i);
         ag[i].sent_at = calloc((size_t)o->reports + 1, sizeof(double));
         items[i].socket = ag[i].sock;
         items[i].events = ZMQ_POLLIN;
@@ -374,7 +472,12 @@ static int cmd_run(const opts_t *o)
     proc_cpu_rss(o->collector_pid, &cpu0, &hwm0);
     long long total = (long long)o->agents * o->reports, acked = 0, sent = 0;
     double *lat = malloc((size_t)total * sizeof *lat);
-    uint8_t buf[8192];
+    if (o->per_message < 1 || o->per_message > 256) {
+        fprintf(stderr, "bench_ingest: --per-message must be 1..256\n");
+        return 1;
+    }
+    static uint8_t buf[256 * 2048], batch_buf[256 * 2048 + 256 * 8];
+    ProtobufCBinaryData elem[256];
     double t0 = now_s(), last_progress = t0;
     int window = o->window;
     while (acked < total) {
@@ -382,16 +485,48 @@ static int cmd_run(const opts_t *o)
         /* Send: fill each agent's window, paced if --rate. */
         for (int i = 0; i < o->agents; i++) {
             bagent_t *a = &ag[i];
+            /* Like cchc-agent with a backlog: what fits the window, per_message at a
+             * time; after the first round, only once half the window is free again, so
+             * that acknowledgements trickling in do not each cost a message. */
+            int outstanding = a->next_seq - 1 - a->acked;
+            if (a->next_seq > 1 && outstanding > window / 2)
+                continue;
             while (a->next_seq <= o->reports && a->next_seq - 1 - a->acked < window) {
                 if (o->rate > 0 && (double)sent > o->rate * (now - t0))
                     break;
-                size_t len = pack_report(o, a, a->next_seq, buf, sizeof buf);
-                if (zmq_send(a->sock, "cchc.v1.Report", 14, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+                int m = 0;
+                size_t used = 0;
+                while (m < o->per_message && a->next_seq + m <= o->reports &&
+                       a->next_seq + m - 1 - a->acked < window &&
+                       (o->rate <= 0 || (double)(sent + m) <= o->rate * (now - t0) + 1)) {
+                    size_t len = pack_report(o, a, a->next_seq + m, buf + used, sizeof buf - used);
+                    if (len == 0)
+                        break;
+                    elem[m].data = buf + used;
+                    elem[m].len = len;
+                    used += len;
+                    m++;
+                }
+                if (m == 0)
                     break;
-                zmq_send(a->sock, buf, len, ZMQ_DONTWAIT);
-                a->sent_at[a->next_seq] = now_s();
-                a->next_seq++;
-                sent++;
+                const char *type = m == 1 ? "cchc.v1.Report" : "cchc.v1.ReportBatch";
+                const uint8_t *msg = buf;
+                size_t msg_len = elem[0].len;
+                if (m > 1) {
+                    Cchc__V1__ReportBatch rb = CCHC__V1__REPORT_BATCH__INIT;
+                    rb.n_reports = (size_t)m;
+                    rb.reports = elem;
+                    msg_len = cchc__v1__report_batch__pack(&rb, batch_buf);
+                    msg = batch_buf;
+                }
+                if (zmq_send(a->sock, type, strlen(type), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+                    break;
+                zmq_send(a->sock, msg, msg_len, ZMQ_DONTWAIT);
+                double at = now_s();
+                for (int k = 0; k < m; k++)
+                    a->sent_at[a->next_seq + k] = at;
+                a->next_seq += m;
+                sent += m;
             }
         }
         int rc = zmq_poll(items, o->agents, o->rate > 0 ? 1 : 10);
@@ -485,11 +620,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     argv++;
     argc--;
-    opts_t o = {.agents = 1000, .reports = 50, .figures = 20, .window = 20};
+    opts_t o = {.agents = 1000, .reports = 50, .figures = 20, .window = 64, .per_message = 64};
     static const struct option lo[] = {
         {"db", 1, 0, 'd'},      {"endpoint", 1, 0, 'e'}, {"server-key", 1, 0, 'k'},
         {"agents", 1, 0, 'n'},  {"reports", 1, 0, 'm'},  {"figures", 1, 0, 'f'},
-        {"window", 1, 0, 'w'},  {"rate", 1, 0, 'r'},     {"collector-pid", 1, 0, 'p'},
+        {"window", 1, 0, 'w'},  {"rate", 1, 0, 'r'}, {"per-message", 1, 0, 'P'}, {"history-rows", 1, 0, 'H'},     {"collector-pid", 1, 0, 'p'},
         {0, 0, 0, 0},
     };
     int c;
@@ -503,6 +638,8 @@ int main(int argc, char **argv)
         case 'f': o.figures = atoi(optarg); break;
         case 'w': o.window = atoi(optarg); break;
         case 'r': o.rate = atof(optarg); break;
+        case 'P': o.per_message = atoi(optarg); break;
+        case 'H': o.history_rows = atoll(optarg); break;
         case 'p': o.collector_pid = atol(optarg); break;
         default: return 2;
         }
@@ -520,6 +657,10 @@ int main(int argc, char **argv)
         return cmd_setup(&o);
     if (strcmp(cmd, "ceiling") == 0)
         return cmd_ceiling(&o);
+    if (strcmp(cmd, "clear") == 0)
+        return cmd_clear(&o);
+    if (strcmp(cmd, "history") == 0)
+        return cmd_history(&o);
     if (strcmp(cmd, "run") == 0) {
         if (!o.endpoint || !o.server_key || !o.collector_pid) {
             fprintf(stderr, "bench_ingest run: --endpoint, --server-key and --collector-pid are required\n");
