@@ -27,6 +27,7 @@ typedef struct {
     int64_t ack_timeout_ms;
     int64_t retry_max_ms;
     int64_t max_in_flight;
+    int64_t reports_per_message;
     /* [source.NAME] sections, in file order */
     cchc_source_conf_t *sources;
     size_t n_sources;

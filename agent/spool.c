@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "util.h"
 
 #define SPOOL_FORMAT "1"
+#define SPOOL_CACHE_KIB "1024" /* PRAGMA cache_size, see spool_pragmas */
 
 struct cchc_spool {
     sqlite3 *db;
@@ -274,7 +276,26 @@ static int spool_pragmas(cchc_spool_t *sp, char *err, size_t errlen)
     rc = sqlite3_exec(sp->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return spool_fail(sp, rc, "cannot set synchronous=FULL", err, errlen);
+    /* SQLite's default page cache is 2 MiB; the spool's work (append one report, read
+     * and update the oldest due ones, delete the acknowledged) touches few pages, and
+     * 1 MiB holds a whole round of max_in_flight=1000 reports: sending 100,000 reads
+     * the file exactly as often as with 2 MiB (strace -c: 783k pread64 either way;
+     * 512 KiB: 805k) and peaks 1 MiB lower. */
+    rc = sqlite3_exec(sp->db, "PRAGMA cache_size=-" SPOOL_CACHE_KIB, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return spool_fail(sp, rc, "cannot set cache_size", err, errlen);
     return 0;
+}
+
+/* Process-wide, before SQLite's first use. No initial bulk allocation of page cache
+ * (SQLite allocates 20 pages, 87 KiB, per connection up front and writes every one):
+ * pages are allocated as they are used and sqlite3_db_release_memory can free them.
+ * 84 KiB less resident in an idle agent. */
+static pthread_once_t sqlite_configured = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 }
 
 static int prepare(cchc_spool_t *sp, sqlite3_stmt **st, const char *sql, char *err, size_t errlen)
@@ -351,6 +372,7 @@ cchc_spool_t *cchc_spool_open(const char *path, char *err, size_t errlen)
     }
     close(fd);
 
+    pthread_once(&sqlite_configured, configure_sqlite);
     int rc = sqlite3_open_v2(path, &sp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         if (sp->db)
@@ -401,6 +423,12 @@ void cchc_spool_close(cchc_spool_t **spp)
     free(sp->path);
     free(sp);
     *spp = NULL;
+}
+
+void cchc_spool_release_memory(cchc_spool_t *sp)
+{
+    if (sp && sp->db)
+        sqlite3_db_release_memory(sp->db);
 }
 
 const uint8_t *cchc_spool_id(const cchc_spool_t *sp)

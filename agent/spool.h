@@ -42,6 +42,10 @@ cchc_spool_t *cchc_spool_open(const char *path, char *err, size_t errlen);
 /* Closes *sp (NULL is fine) and sets *sp = NULL. */
 void cchc_spool_close(cchc_spool_t **sp);
 
+/* Frees what SQLite's page cache holds and does not need now (pages are read again
+ * from the file when next used). Called by the agent when it falls idle. */
+void cchc_spool_release_memory(cchc_spool_t *sp);
+
 /* The 16-byte spool id (owned by the spool). */
 const uint8_t *cchc_spool_id(const cchc_spool_t *sp);
 
