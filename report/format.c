@@ -57,6 +57,8 @@ static bool in_ranges(uint32_t cp, const cp_range_t *r, size_t n)
 
 int cchc_fmt_cp_width(unsigned long cp)
 {
+    if (cp >= 0x20 && cp < 0x7F) /* printable ASCII: most of every report */
+        return 1;
     if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
         return 0;
     if (in_ranges((uint32_t)cp, zero_width, sizeof zero_width / sizeof *zero_width))
@@ -101,6 +103,11 @@ size_t cchc_fmt_width(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     size_t w = 0;
     while (*p) {
+        if (*p >= 0x20 && *p < 0x7F) { /* printable ASCII: one column, no decoding */
+            w++;
+            p++;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_decode(p, &cp);
         if (n == 0) {

@@ -5,13 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The cells' texts live in chunks of one arena per section (a national summary has
+ * ~1.6 million cells: one malloc and free each cost more than formatting them). */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+} chunk_t;
+
+#define CHUNK_SIZE (256 * 1024)
+
 struct cchc_section {
     char *key, *title, *sheet;
     cchc_column_t *cols;
     size_t ncols;
-    char **cells; /* nrows * ncols, row-major; NULL = no data */
+    char **cells; /* nrows * ncols, row-major; NULL = no data; texts in the arena */
     cchc_mark_t *marks;
     size_t nrows, cap;
+    chunk_t *arena;
 };
 
 struct cchc_report {
@@ -49,8 +60,11 @@ static void section_free(cchc_section_t *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->nrows * s->ncols; i++)
-        free(s->cells[i]);
+    while (s->arena) {
+        chunk_t *next = s->arena->next;
+        free(s->arena);
+        s->arena = next;
+    }
     free(s->cells);
     free(s->marks);
     free(s->cols);
@@ -165,10 +179,24 @@ long cchc_section_add_row(cchc_section_t *s)
 int cchc_section_set(cchc_section_t *s, size_t row, size_t col, const char *text)
 {
     char **cell = &s->cells[row * s->ncols + col];
-    char *copy = NULL;
-    if (text != NULL && (copy = strdup(text)) == NULL)
-        return -1;
-    free(*cell);
+    if (text == NULL) {
+        *cell = NULL; /* a text it replaces stays in the arena until the section goes */
+        return 0;
+    }
+    size_t n = strlen(text) + 1;
+    if (s->arena == NULL || s->arena->cap - s->arena->used < n) {
+        size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        chunk_t *c = malloc(sizeof *c + cap);
+        if (c == NULL)
+            return -1;
+        c->next = s->arena;
+        c->used = 0;
+        c->cap = cap;
+        s->arena = c;
+    }
+    char *copy = s->arena->data + s->arena->used;
+    memcpy(copy, text, n);
+    s->arena->used += n;
     *cell = copy;
     return 0;
 }

@@ -10,13 +10,14 @@
 #include "i18n.h"
 #include "util.h"
 
-/* The parameters every query is given ($1..$7), whether it uses them or not: typed
- * (int2, text, int4), so that an unused one is no error. */
-enum { P_KIND, P_YEAR, P_INDEX, P_VERSION, P_UNIT, P_DEPTH, P_LANG, P_COUNT };
-static const Oid param_types[P_COUNT] = {21, 21, 21, 25, 25, 23, 25};
+/* The parameters every query is given ($1..$8), whether it uses them or not: typed
+ * (int2, text, int4, int8), so that an unused one is no error. $8 is the id of the
+ * period's entry in the report cache (sql/007_report_speed.sql), when there is one. */
+enum { P_KIND, P_YEAR, P_INDEX, P_VERSION, P_UNIT, P_DEPTH, P_LANG, P_CACHE, P_COUNT };
+static const Oid param_types[P_COUNT] = {21, 21, 21, 25, 25, 23, 25, 20};
 
 typedef struct {
-    char kind[8], year[8], index[8], depth[16];
+    char kind[8], year[8], index[8], depth[16], cache[24];
     const char *values[P_COUNT];
 } params_t;
 
@@ -36,7 +37,9 @@ typedef struct {
 /* The period's days under the configured calendar (report_period: civil or nd09), and
  * a unit whose validity (valid_from..valid_to) overlaps them: the units the reporting
  * functions give rows for. */
-#define PERIOD_CTE ", pd AS (SELECT * FROM report_period($1::smallint, $2::smallint, $3::smallint))\n"
+/* (LIMIT 1: report_period gives one row; without it the planner expects 1,000) */
+#define PERIOD_CTE \
+    ", pd AS MATERIALIZED (SELECT * FROM report_period($1::smallint, $2::smallint, $3::smallint) LIMIT 1)\n"
 #define UNIT_IN_PERIOD "(u.valid_from <= pd.last_day AND (u.valid_to IS NULL OR u.valid_to >= pd.first_day))"
 #define NAME(alias) "CASE WHEN $7::text = 'en' THEN " alias ".name_en ELSE " alias ".name_vi END"
 #define PERIOD_ARGS "$1::smallint, $2::smallint, $3::smallint"
@@ -135,7 +138,9 @@ PGconn *cchc_query_connect(const char *conninfo, char *err, size_t errlen)
      * No JIT: the set-returning functions' default row estimates (1000 each) make the
      * planner JIT-compile the joins, which costs more (~0.6 s) than running them. */
     const char *pgtz = getenv("PGTZ");
-    const char *set[] = {"SET DateStyle = 'ISO, YMD'", "SET jit = off",
+    /* work_mem: a whole-province summary sorts and hashes ~200,000 rows; with the default
+     * 4MB they spill to temporary files. */
+    const char *set[] = {"SET DateStyle = 'ISO, YMD'", "SET jit = off", "SET work_mem = '64MB'",
                          pgtz && *pgtz ? NULL : "SET TimeZone = 'Asia/Ho_Chi_Minh'"};
     for (size_t i = 0; i < sizeof set / sizeof *set; i++) {
         if (set[i] == NULL)
@@ -340,24 +345,82 @@ static const col_spec_t figure_cols[] = {
 };
 
 /* The units shown: the tree's units that exist in the period (the only ones the
- * reporting functions give rows for). */
+ * reporting functions give rows for), numbered in tree order (ord: sorting the rows by
+ * an integer rather than by the path array). */
 #define SHOWN_CTE \
-    ", shown AS (SELECT t.code, t.path, t.depth FROM tree t JOIN unit u ON u.code = t.code, pd\n" \
-    "             WHERE " UNIT_IN_PERIOD ")\n"
+    ", shown AS MATERIALIZED (\n" \
+    "    SELECT t.code, t.depth, row_number() OVER (ORDER BY t.path COLLATE \"C\") AS ord\n" \
+    "      FROM tree t JOIN unit u ON u.code = t.code, pd\n" \
+    "     WHERE " UNIT_IN_PERIOD ")\n"
 
-static const char figures_sql[] =
-    TREE_CTE PERIOD_CTE SHOWN_CTE
-    ", f AS MATERIALIZED (SELECT * FROM report_figures(" VERSION_ARGS ")),\n"
-    /* an indicator nobody shown reported for the period would only be a column of dashes */
-    "  present AS (SELECT DISTINCT f.indicator_code FROM f JOIN shown s ON s.code = f.unit_code)\n"
-    "SELECT u.code, " NAME("u") ", s.depth, i.code, " NAME("i") ",\n"
-    "       f.value, f.reporting_units, f.source\n"
-    "  FROM shown s\n"
-    "  JOIN unit u ON u.code = s.code\n"
-    " CROSS JOIN indicator i\n"
-    "  JOIN present p ON p.indicator_code = i.code\n"
-    "  LEFT JOIN f ON f.unit_code = u.code AND f.indicator_code = i.code\n"
-    " ORDER BY s.path COLLATE \"C\", i.sort_order, i.code COLLATE \"C\"";
+/* Where the figures, rates and targets come from: the functions of 005 (computed for
+ * this query), or the period's entry in the report cache ($8, sql/007: the same rows,
+ * computed once for the data as it is now). fs, rs, tgs: the rows of the units shown.
+ * From the cache they are fetched unit by unit through its primary key (the LATERAL
+ * subqueries with OFFSET 0 keep that plan whatever the row estimates say), so that
+ * --depth 1 reads 64 units' rows, not 10,000. */
+#define FS_LIVE \
+    "f AS MATERIALIZED (SELECT * FROM report_figures(" VERSION_ARGS ")),\n" \
+    "  fs AS (SELECT f.* FROM f JOIN shown s ON s.code = f.unit_code)"
+#define FS_CACHED \
+    "fs AS (\n" \
+    "    SELECT s.code AS unit_code, x.indicator_code, x.value, x.reporting_units, x.source\n" \
+    "      FROM shown s\n" \
+    "     CROSS JOIN LATERAL (SELECT c.* FROM cached_report_unit c\n" \
+    "                          WHERE c.cache_id = $8::bigint AND c.unit_code = s.code OFFSET 0) c\n" \
+    "     CROSS JOIN LATERAL unnest(c.indicator_codes, c.figure_values, c.figure_units, c.figure_sources)\n" \
+    "           AS x (indicator_code, value, reporting_units, source))"
+#define RS_LIVE \
+    "r AS MATERIALIZED (SELECT * FROM report_rates(" VERSION_ARGS ")),\n" \
+    "  rs AS (SELECT r.* FROM r JOIN shown s ON s.code = r.unit_code),\n" \
+    "  tg AS MATERIALIZED (SELECT * FROM report_targets(" VERSION_ARGS ")),\n" \
+    "  tgs AS (SELECT tg.* FROM tg JOIN shown s ON s.code = tg.unit_code)"
+#define RS_CACHED \
+    "rs AS (\n" \
+    "    SELECT s.code AS unit_code, x.rate_code, x.numerator, x.denominator, x.pct\n" \
+    "      FROM shown s\n" \
+    "     CROSS JOIN LATERAL (SELECT c.* FROM cached_report_unit c\n" \
+    "                          WHERE c.cache_id = $8::bigint AND c.unit_code = s.code OFFSET 0) c\n" \
+    "     CROSS JOIN LATERAL unnest(c.rate_codes, c.rate_numerators, c.rate_denominators, c.rate_pcts)\n" \
+    "           AS x (rate_code, numerator, denominator, pct)),\n" \
+    "  tgs AS (\n" \
+    "    SELECT c.unit_code, c.rate_code, c.target_id, c.comparison, c.threshold_pct, c.pct, c.status,\n" \
+    "           c.gap_pp, c.plan, c.section, c.text_vi\n" \
+    "      FROM shown s\n" \
+    "     CROSS JOIN LATERAL (SELECT c.* FROM cached_report_target c\n" \
+    "                          WHERE c.cache_id = $8::bigint AND c.unit_code = s.code OFFSET 0) c)"
+/* the targets command: every row of the entry (its units are those of the targets) */
+#define R_LIVE "r AS (SELECT * FROM report_rates(" VERSION_ARGS "))"
+#define R_CACHED \
+    "r AS (\n" \
+    "    SELECT c.unit_code, x.rate_code, x.numerator, x.denominator, x.pct\n" \
+    "      FROM cached_report_unit c\n" \
+    "     CROSS JOIN LATERAL unnest(c.rate_codes, c.rate_numerators, c.rate_denominators, c.rate_pcts)\n" \
+    "           AS x (rate_code, numerator, denominator, pct)\n" \
+    "     WHERE c.cache_id = $8::bigint)"
+#define TG_LIVE "tg AS (SELECT * FROM report_targets(" VERSION_ARGS "))"
+#define TG_CACHED \
+    "tg AS (\n" \
+    "    SELECT c.unit_code, c.rate_code, c.target_id, c.comparison, c.threshold_pct, c.pct, c.status,\n" \
+    "           c.gap_pp, c.plan, c.section, c.text_vi\n" \
+    "      FROM cached_report_target c WHERE c.cache_id = $8::bigint)"
+
+#define FIGURES_SQL(FS) \
+    TREE_CTE PERIOD_CTE SHOWN_CTE \
+    ", " FS ",\n" \
+    /* an indicator nobody shown reported for the period would only be a column of dashes */ \
+    "  present AS (SELECT DISTINCT fs.indicator_code FROM fs)\n" \
+    "SELECT u.code, " NAME("u") ", s.depth, i.code, " NAME("i") ",\n" \
+    "       f.value, f.reporting_units, f.source\n" \
+    "  FROM shown s\n" \
+    "  JOIN unit u ON u.code = s.code\n" \
+    " CROSS JOIN indicator i\n" \
+    "  JOIN present p ON p.indicator_code = i.code\n" \
+    "  LEFT JOIN fs f ON f.unit_code = u.code AND f.indicator_code = i.code\n" \
+    " ORDER BY s.ord, i.sort_order, i.code COLLATE \"C\""
+
+static const char figures_sql[] = FIGURES_SQL(FS_LIVE);
+static const char figures_cached_sql[] = FIGURES_SQL(FS_CACHED);
 
 static const col_spec_t rate_cols[] = {
     {"unit_code", "Mã đơn vị", "Unit code", CCHC_COL_CODE, CCHC_COLF_TABLE_HIDE, 0, 1, NO_LABELS},
@@ -377,25 +440,82 @@ static const col_spec_t rate_cols[] = {
     {"section", "Mục KH", "Plan section", CCHC_COL_TEXT, CCHC_COLF_NULL_BLANK, 0, 0, NO_LABELS},
 };
 
-static const char rates_sql[] =
-    TREE_CTE PERIOD_CTE SHOWN_CTE
-    ", r AS MATERIALIZED (SELECT * FROM report_rates(" VERSION_ARGS ")),\n"
-    "  tg AS MATERIALIZED (SELECT * FROM report_targets(" VERSION_ARGS ")),\n"
-    /* a rate with neither data nor a target among the units shown is left out */
-    "  present AS (SELECT r.rate_code FROM r JOIN shown s ON s.code = r.unit_code\n"
-    "              UNION SELECT tg.rate_code FROM tg JOIN shown s ON s.code = tg.unit_code)\n"
-    "SELECT u.code, " NAME("u") ", s.depth, ra.code, " NAME("ra") ",\n"
-    "       r.numerator, r.denominator, r.pct,\n"
-    "       tg.target_id, tg.comparison, tg.threshold_pct, tg.status, tg.gap_pp, tg.section,\n"
-    "       CASE WHEN tg.status = 'not_met' THEN 1 ELSE 0 END AS mark\n"
-    "  FROM shown s\n"
-    "  JOIN unit u ON u.code = s.code\n"
-    " CROSS JOIN rate ra\n"
-    "  JOIN present p ON p.rate_code = ra.code\n"
-    "  LEFT JOIN r ON r.unit_code = u.code AND r.rate_code = ra.code\n"
-    "  LEFT JOIN tg ON tg.unit_code = u.code AND tg.rate_code = ra.code\n"
-    " ORDER BY s.path COLLATE \"C\", ra.sort_order, ra.code COLLATE \"C\", tg.section COLLATE \"C\",\n"
-    "          tg.target_id";
+#define RATES_SQL(RS) \
+    TREE_CTE PERIOD_CTE SHOWN_CTE \
+    ", " RS ",\n" \
+    /* a rate with neither data nor a target among the units shown is left out */ \
+    "  present AS (SELECT rs.rate_code FROM rs UNION SELECT tgs.rate_code FROM tgs)\n" \
+    "SELECT u.code, " NAME("u") ", s.depth, ra.code, " NAME("ra") ",\n" \
+    "       r.numerator, r.denominator, r.pct,\n" \
+    "       tg.target_id, tg.comparison, tg.threshold_pct, tg.status, tg.gap_pp, tg.section,\n" \
+    "       CASE WHEN tg.status = 'not_met' THEN 1 ELSE 0 END AS mark\n" \
+    "  FROM shown s\n" \
+    "  JOIN unit u ON u.code = s.code\n" \
+    " CROSS JOIN rate ra\n" \
+    "  JOIN present p ON p.rate_code = ra.code\n" \
+    "  LEFT JOIN rs r ON r.unit_code = u.code AND r.rate_code = ra.code\n" \
+    "  LEFT JOIN tgs tg ON tg.unit_code = u.code AND tg.rate_code = ra.code\n" \
+    " ORDER BY s.ord, ra.sort_order, ra.code COLLATE \"C\", tg.section COLLATE \"C\", tg.target_id"
+
+static const char rates_sql[] = RATES_SQL(RS_LIVE);
+static const char rates_cached_sql[] = RATES_SQL(RS_CACHED);
+
+/* Opens the period's entry in the report cache (sql/007_report_speed.sql) for the
+ * queries of one report: BEGIN, then cached_report_open(), which computes the entry if
+ * the data or the catalogue changed since (exact: see 007) and holds it until COMMIT.
+ * *cached tells whether the queries may read the cache ($8 set) or must call the
+ * functions of 005 (a read-only transaction, a standby, a database migrated only up
+ * to 006). *in_tx: a transaction is open (end it with end_tx). */
+static cchc_query_rc_t cache_open(PGconn *conn, params_t *p, bool *cached, bool *in_tx, char *err,
+                                  size_t errlen)
+{
+    *cached = *in_tx = false;
+    PGresult *res = PQexec(conn, "BEGIN");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_message(err, errlen, "BEGIN", PQresultErrorMessage(res), NULL);
+        PQclear(res);
+        return CCHC_QUERY_EDB;
+    }
+    PQclear(res);
+    *in_tx = true;
+    res = PQexecParams(conn, "SELECT cached_report_open(" VERSION_ARGS ")", P_COUNT, param_types,
+                       p->values, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        if (state && strcmp(state, "42883") == 0) {
+            /* no cache in this database (migrations up to 006): the 005 functions */
+            PQclear(res);
+            PQclear(PQexec(conn, "ROLLBACK"));
+            *in_tx = false;
+            return CCHC_QUERY_OK;
+        }
+        db_message(err, errlen, "cannot open the report cache",
+                   PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), state);
+        PQclear(res);
+        return CCHC_QUERY_EDB;
+    }
+    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+        cchc_strlcpy(p->cache, PQgetvalue(res, 0, 0), sizeof p->cache);
+        p->values[P_CACHE] = p->cache;
+        *cached = true;
+    }
+    PQclear(res);
+    return CCHC_QUERY_OK;
+}
+
+/* Ends the transaction of cache_open: COMMIT after rc == OK, else ROLLBACK. */
+static cchc_query_rc_t end_tx(PGconn *conn, bool in_tx, cchc_query_rc_t rc, char *err, size_t errlen)
+{
+    if (!in_tx)
+        return rc;
+    PGresult *res = PQexec(conn, rc == CCHC_QUERY_OK ? "COMMIT" : "ROLLBACK");
+    if (rc == CCHC_QUERY_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_message(err, errlen, "COMMIT", PQresultErrorMessage(res), NULL);
+        rc = CCHC_QUERY_EDB;
+    }
+    PQclear(res);
+    return rc;
+}
 
 /* A legend line under the tables. */
 static int note_missing(cchc_report_t *r, cchc_lang_t lang)
@@ -421,14 +541,18 @@ cchc_query_rc_t cchc_query_summary(PGconn *conn, const cchc_query_t *q, cchc_rep
                                                         "Administrative-reform figures,"), true, true);
     if (r == NULL)
         return oom(err, errlen);
-    rc = section(conn, r, "figures", CCHC_TR(l, "Số liệu tổng hợp theo đơn vị", "Consolidated figures by unit"),
-                 CCHC_TR(l, "Số liệu", "Figures"), figure_cols, N(figure_cols), figures_sql, &p, NULL,
-                 err, errlen);
+    bool cached, in_tx;
+    rc = cache_open(conn, &p, &cached, &in_tx, err, errlen);
+    if (rc == CCHC_QUERY_OK)
+        rc = section(conn, r, "figures", CCHC_TR(l, "Số liệu tổng hợp theo đơn vị", "Consolidated figures by unit"),
+                     CCHC_TR(l, "Số liệu", "Figures"), figure_cols, N(figure_cols),
+                     cached ? figures_cached_sql : figures_sql, &p, NULL, err, errlen);
     if (rc == CCHC_QUERY_OK)
         rc = section(conn, r, "rates",
                      CCHC_TR(l, "Tỷ lệ và chỉ tiêu kế hoạch", "Rates against the plans' targets"),
                      CCHC_TR(l, "Tỷ lệ - chỉ tiêu", "Rates and targets"), rate_cols, N(rate_cols),
-                     rates_sql, &p, NULL, err, errlen);
+                     cached ? rates_cached_sql : rates_sql, &p, NULL, err, errlen);
+    rc = end_tx(conn, in_tx, rc, err, errlen);
     if (rc == CCHC_QUERY_OK && note_missing(r, l) != 0)
         rc = oom(err, errlen);
     if (rc != CCHC_QUERY_OK) {
@@ -461,21 +585,24 @@ static const col_spec_t target_cols[] = {
      CCHC_COLF_TABLE_HIDE, 0, 0, NO_LABELS},
 };
 
-static const char targets_sql[] =
-    TREE_CTE
-    ", r AS (SELECT * FROM report_rates(" VERSION_ARGS ")),\n"
-    "  tg AS (SELECT * FROM report_targets(" VERSION_ARGS "))\n"
-    "SELECT u.code, " NAME("u") ", t.depth, ra.code, " NAME("ra") ",\n"
-    "       r.numerator, r.denominator, tg.pct, tg.comparison, tg.threshold_pct, tg.status,\n"
-    "       tg.gap_pp, tg.plan, tg.section, tg.target_id, tg.text_vi,\n"
-    "       CASE WHEN tg.status = 'not_met' THEN 1 ELSE 0 END AS mark\n"
-    "  FROM tg\n"
-    "  JOIN tree t ON t.code = tg.unit_code\n"
-    "  JOIN unit u ON u.code = tg.unit_code\n"
-    "  JOIN rate ra ON ra.code = tg.rate_code\n"
-    "  LEFT JOIN r ON r.unit_code = tg.unit_code AND r.rate_code = tg.rate_code\n"
-    " ORDER BY t.path COLLATE \"C\", ra.sort_order, ra.code COLLATE \"C\", tg.section COLLATE \"C\",\n"
-    "          tg.target_id";
+#define TARGETS_SQL(R, TG) \
+    TREE_CTE \
+    ", " R ",\n" \
+    "  " TG "\n" \
+    "SELECT u.code, " NAME("u") ", t.depth, ra.code, " NAME("ra") ",\n" \
+    "       r.numerator, r.denominator, tg.pct, tg.comparison, tg.threshold_pct, tg.status,\n" \
+    "       tg.gap_pp, tg.plan, tg.section, tg.target_id, tg.text_vi,\n" \
+    "       CASE WHEN tg.status = 'not_met' THEN 1 ELSE 0 END AS mark\n" \
+    "  FROM tg\n" \
+    "  JOIN tree t ON t.code = tg.unit_code\n" \
+    "  JOIN unit u ON u.code = tg.unit_code\n" \
+    "  JOIN rate ra ON ra.code = tg.rate_code\n" \
+    "  LEFT JOIN r ON r.unit_code = tg.unit_code AND r.rate_code = tg.rate_code\n" \
+    " ORDER BY t.path COLLATE \"C\", ra.sort_order, ra.code COLLATE \"C\", tg.section COLLATE \"C\",\n" \
+    "          tg.target_id"
+
+static const char targets_sql[] = TARGETS_SQL(R_LIVE, TG_LIVE);
+static const char targets_cached_sql[] = TARGETS_SQL(R_CACHED, TG_CACHED);
 
 /* The index of the column named key in s, or ncols. */
 static size_t col_index(const cchc_section_t *s, const char *key)
@@ -515,9 +642,13 @@ cchc_query_rc_t cchc_query_targets(PGconn *conn, const cchc_query_t *q, cchc_rep
     if (r == NULL)
         return oom(err, errlen);
     cchc_section_t *s = NULL;
-    rc = section(conn, r, "targets", CCHC_TR(l, "Chỉ tiêu kế hoạch", "Targets"),
-                 CCHC_TR(l, "Chỉ tiêu", "Targets"), target_cols, N(target_cols), targets_sql, &p, &s,
-                 err, errlen);
+    bool cached, in_tx;
+    rc = cache_open(conn, &p, &cached, &in_tx, err, errlen);
+    if (rc == CCHC_QUERY_OK)
+        rc = section(conn, r, "targets", CCHC_TR(l, "Chỉ tiêu kế hoạch", "Targets"),
+                     CCHC_TR(l, "Chỉ tiêu", "Targets"), target_cols, N(target_cols),
+                     cached ? targets_cached_sql : targets_sql, &p, &s, err, errlen);
+    rc = end_tx(conn, in_tx, rc, err, errlen);
     if (rc == CCHC_QUERY_OK) {
         char line[256];
         snprintf(line, sizeof line,

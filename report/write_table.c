@@ -45,7 +45,12 @@ static const char *cell_text(const cchc_report_t *r, const cchc_section_t *s, si
     }
     if (indent == 0 && text != tmp)
         return text; /* raw or a static label: no copy needed */
-    snprintf(buf, len, "%*s%s", indent, "", text);
+    size_t n = strlen(text);
+    if ((size_t)indent + n + 1 > len)
+        n = len - (size_t)indent - 1; /* len > 40: the indent always fits */
+    memset(buf, ' ', (size_t)indent);
+    memcpy(buf + indent, text, n);
+    buf[(size_t)indent + n] = '\0';
     return buf;
 }
 
@@ -75,16 +80,26 @@ static void line_add(line_t *l, const char *text, size_t n)
     l->p[l->n] = '\0';
 }
 
-static void line_spaces(line_t *l, size_t n)
+/* Adds n copies of the character c (a blank, a rule's dash). */
+static void line_repeat(line_t *l, char c, size_t n)
 {
-    while (n-- > 0)
-        line_add(l, " ", 1);
+    char run[64];
+    memset(run, c, sizeof run);
+    while (n > 0) {
+        size_t k = n < sizeof run ? n : sizeof run;
+        line_add(l, run, k);
+        n -= k;
+    }
 }
 
-/* Adds text padded to width display columns, on the right or the left. */
-static void line_padded(line_t *l, const char *text, size_t width, bool right)
+static void line_spaces(line_t *l, size_t n)
 {
-    size_t w = cchc_fmt_width(text);
+    line_repeat(l, ' ', n);
+}
+
+/* Adds text (w display columns) padded to width columns, on the right or the left. */
+static void line_padded(line_t *l, const char *text, size_t w, size_t width, bool right)
+{
     size_t pad = w < width ? width - w : 0;
     if (right)
         line_spaces(l, pad);
@@ -112,11 +127,14 @@ static int write_section(const cchc_report_t *r, const cchc_section_t *s, FILE *
     size_t ncols = cchc_section_ncols(s), nrows = cchc_section_nrows(s);
     int depth_col = cchc_section_depth_col(s);
     size_t *width = calloc(ncols, sizeof *width);
+    /* each cell's display width, measured once (nrows * ncols; hidden columns unused) */
+    unsigned short *cw = nrows ? malloc(nrows * ncols * sizeof *cw) : NULL;
     /* cell texts can be long (a plan's sentence): a heap buffer per cell */
     size_t buflen = 4096;
     char *buf = malloc(buflen);
-    if (width == NULL || buf == NULL) {
+    if (width == NULL || buf == NULL || (nrows && cw == NULL)) {
         free(width);
+        free(cw);
         free(buf);
         return -1;
     }
@@ -130,6 +148,7 @@ static int write_section(const cchc_report_t *r, const cchc_section_t *s, FILE *
         width[c] = cchc_fmt_width(col->header);
         for (size_t row = 0; row < nrows; row++) {
             size_t w = cchc_fmt_width(cell_text(r, s, row, c, depth_col, buf, buflen));
+            cw[row * ncols + c] = w > 0xFFFF ? 0xFFFF : (unsigned short)w;
             if (w > width[c])
                 width[c] = w;
         }
@@ -154,11 +173,12 @@ static int write_section(const cchc_report_t *r, const cchc_section_t *s, FILE *
                 line_add(&line, COL_GAP, strlen(COL_GAP));
             first = false;
             if (rule) {
-                for (size_t i = 0; i < width[c]; i++)
-                    line_add(&line, "-", 1);
+                line_repeat(&line, '-', width[c]);
             } else {
                 const char *text = head ? col->header : cell_text(r, s, data, c, depth_col, buf, buflen);
-                line_padded(&line, text, width[c], is_numeric(col->type));
+                size_t w = head || cw[data * ncols + c] == 0xFFFF ? cchc_fmt_width(text)
+                                                                  : cw[data * ncols + c];
+                line_padded(&line, text, w, width[c], is_numeric(col->type));
             }
         }
         rc = line_flush(&line, out);
@@ -167,6 +187,7 @@ static int write_section(const cchc_report_t *r, const cchc_section_t *s, FILE *
     if (nrows == 0)
         fprintf(out, "%s\n", CCHC_TR(cchc_report_lang(r), "(không có dòng nào)", "(no rows)"));
     free(width);
+    free(cw);
     free(buf);
     return rc;
 }
