@@ -16,8 +16,10 @@ const cchc_cfg_entry_t cchc_collector_settings[] = {
      "Required unless insecure_plaintext is on."},
     {"collector", "insecure_plaintext", CCHC_CFG_BOOL, C(insecure_plaintext), "false", 0, 0,
      "DEVELOPMENT ONLY: accept unencrypted, unauthenticated connections. Logged loudly."},
-    {"collector", "batch_size", CCHC_CFG_INT, C(batch_size), "500", 1, 100000,
-     "Most reports written in one transaction."},
+    {"collector", "batch_size", CCHC_CFG_INT, C(batch_size), "1000", 1, 100000,
+     "Most reports written in one transaction. Larger batches pay the commit and the "
+     "per-statement costs less often (tests/bench/run-ingest: 1000 gave about 20 % more "
+     "than 500 with 20 figures per report)."},
     {"collector", "batch_time", CCHC_CFG_DURATION, C(batch_time_ms), "100ms", 1, 60000,
      "Longest a report waits for its batch to fill before the batch is written anyway."},
     {"collector", "max_pending", CCHC_CFG_INT, C(max_pending), "20000", 1, 10000000,
