@@ -603,6 +603,8 @@ static int setup_sockets(server_t *s)
     zmq_setsockopt(s->router, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
     zmq_setsockopt(s->router, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt(s->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    int rcvhwm = (int)cfg->connection_queue; /* per connection: see connection_queue's help */
+    zmq_setsockopt(s->router, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm);
     int backlog = (int)cfg->listen_backlog;
     zmq_setsockopt(s->router, ZMQ_BACKLOG, &backlog, sizeof backlog);
     zmq_setsockopt(s->router, ZMQ_ZAP_DOMAIN, "cchc", 4);

@@ -19,6 +19,7 @@ typedef struct {
     int64_t batch_time_ms;
     int64_t max_pending;
     int64_t max_message_size;
+    int64_t connection_queue;
     int64_t listen_backlog;
     int64_t stats_interval_ms;
     int64_t shutdown_grace_ms;

@@ -29,6 +29,12 @@ const cchc_cfg_entry_t cchc_collector_settings[] = {
     {"collector", "max_message_size", CCHC_CFG_INT, C(max_message_size), "1048576", 1024,
      67108864, "Largest message accepted, in bytes; a larger one drops the connection. cchc-agent "
      "keeps its messages under 256 KiB."},
+    {"collector", "connection_queue", CCHC_CFG_INT, C(connection_queue), "4", 1, 1000,
+     "Messages ZeroMQ holds per agent connection while the collector is not reading (when "
+     "max_pending is reached); past that, TCP makes the agent wait. With ZeroMQ's default "
+     "of 1000, a thousand agents with a backlog could make the collector hold a million "
+     "messages. Memory is bounded by max_pending decoded reports plus connection_queue "
+     "messages of at most max_message_size per connection."},
     {"collector", "listen_backlog", CCHC_CFG_INT, C(listen_backlog), "1024", 1, 65535,
      "Connections the kernel queues before the collector accepts them (capped by "
      "net.core.somaxconn). ZeroMQ's default of 100 lets a flood of connection attempts "
