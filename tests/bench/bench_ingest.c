@@ -161,6 +161,8 @@ static int cmd_setup(const opts_t *o)
     return 0;
 }
 
+static void proc_cpu_rss(long pid, double *cpu_s, long *hwm_kib);
+
 /* ---- clear, history ------------------------------------------------------------------ */
 
 /* Removes what the benchmark itself stored (agents bench-*), keeping any history: with
@@ -236,6 +238,8 @@ static int cmd_history(const opts_t *o)
         done += n;
     }
     exec_ok(c, "VACUUM ANALYZE submission, submission_value");
+    /* Start the measurements after a checkpoint, as the run without history does. */
+    exec_ok(c, "CHECKPOINT");
     long long rows = query_ll(c, "SELECT count(*) FROM submission_value");
     long long mib = query_ll(c, "SELECT (pg_total_relation_size('submission_value') + pg_total_relation_size('submission')) >> 20");
     printf("history_rows %lld\nhistory_load_seconds %.1f\nhistory_mib %lld\n", rows, now_s() - t0, mib);
@@ -296,6 +300,10 @@ static int cmd_ceiling(const opts_t *o)
     long long rows = (long long)n * o->figures, done = 0;
     const long long per_tx = 10000;
     bytes_t b = {0};
+    long backend = (long)query_ll(c, "SELECT pg_backend_pid()");
+    double cpu0, cpu1;
+    long hwm;
+    proc_cpu_rss(backend, &cpu0, &hwm);
     double t0 = now_s();
     int r = 0, k = 0;
     while (done < rows) {
@@ -335,6 +343,9 @@ static int cmd_ceiling(const opts_t *o)
         exec_ok(c, "COMMIT");
     }
     double dt = now_s() - t0;
+    proc_cpu_rss(backend, &cpu1, &hwm);
+    /* PostgreSQL's CPU per figure: what the end-to-end part's is compared with. */
+    printf("ceiling_pg_cpu_us_per_figure %.2f\n", (cpu1 - cpu0) * 1e6 / (double)rows);
     printf("ceiling_rows %lld\nceiling_seconds %.3f\nceiling_rows_per_s %.0f\n", rows, dt,
            (double)rows / dt);
     /* Leave the tables as they were, so the end-to-end run starts from the same size. */
@@ -470,6 +481,8 @@ static int cmd_run(const opts_t *o)
     double cpu0;
     long hwm0;
     proc_cpu_rss(o->collector_pid, &cpu0, &hwm0);
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
     long long total = (long long)o->agents * o->reports, acked = 0, sent = 0;
     double *lat = malloc((size_t)total * sizeof *lat);
     if (o->per_message < 1 || o->per_message > 256) {
@@ -578,14 +591,37 @@ static int cmd_run(const opts_t *o)
     double cpu1;
     long hwm1;
     proc_cpu_rss(o->collector_pid, &cpu1, &hwm1);
+    getrusage(RUSAGE_SELF, &ru1);
+    double self_cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru1.ru_stime.tv_sec -
+                               ru0.ru_stime.tv_sec) +
+                      (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec -
+                               ru0.ru_stime.tv_usec) / 1e6;
+    /* The collector's PostgreSQL backends (its role's sessions, all started with it, so
+     * their whole CPU time is this run's, handshakes aside). */
+    double pg_cpu = 0;
+    {
+        PGconn *c = db_connect(o->db);
+        PGresult *pr = PQexec(c, "SELECT pid FROM pg_stat_activity WHERE usename = 'bench_collector'");
+        for (int i = 0; i < PQntuples(pr); i++) {
+            double cs;
+            long h;
+            proc_cpu_rss(atol(PQgetvalue(pr, i, 0)), &cs, &h);
+            pg_cpu += cs;
+        }
+        PQclear(pr);
+        PQfinish(c);
+    }
     qsort(lat, (size_t)acked, sizeof *lat, cmp_double);
     double p50 = acked ? lat[acked / 2] : 0, p99 = acked ? lat[(size_t)((double)acked * 0.99)] : 0;
     long long figs = acked * o->figures;
     printf("e2e_reports %lld\ne2e_figures %lld\ne2e_seconds %.3f\ne2e_figures_per_s %.0f\n"
            "e2e_reports_per_s %.0f\nlatency_p50_ms %.1f\nlatency_p99_ms %.1f\n"
-           "collector_cpu_s %.2f\ncollector_peak_rss_kib %ld\n",
+           "collector_cpu_s %.2f\ncollector_peak_rss_kib %ld\n"
+           "cpu_us_per_figure_postgres %.2f\ncpu_us_per_figure_collector %.2f\n"
+           "cpu_us_per_figure_agents %.2f\n",
            acked, figs, dt, (double)figs / dt, (double)acked / dt, p50 * 1000, p99 * 1000,
-           cpu1 - cpu0, hwm1);
+           cpu1 - cpu0, hwm1, pg_cpu * 1e6 / (double)figs, (cpu1 - cpu0) * 1e6 / (double)figs,
+           self_cpu * 1e6 / (double)figs);
     fflush(stdout);
 
     /* Exactly once: every key stored, none twice, every figure there. */
