@@ -9,11 +9,7 @@
 source "$(dirname "$0")/../lib/cchc.sh"
 REPORT=$CCHC_BIN/report/cchc-report
 [ -x "$REPORT" ] || fail "cchc-report not built in $CCHC_BIN"
-PY=
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || fail "no python3 with openpyxl: install python3-openpyxl (scripts/deps test)"
+need_python_openpyxl
 cchc_setup
 export PGCLIENTENCODING=UTF8
 "$PY" "$CCHC_SRC/tests/lib/report_exact.py" generate "$T" "${SEED:-7}" || fail "generating the figures failed"

@@ -10,12 +10,7 @@
 source "$(dirname "$0")/../lib/cchc.sh"
 REPORT=$CCHC_BIN/report/cchc-report
 [ -x "$REPORT" ] || fail "cchc-report not built in $CCHC_BIN"
-# a python3 with openpyxl (Debian's python3-openpyxl; scripts/deps test)
-PY=
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || fail "no python3 with openpyxl: install python3-openpyxl (scripts/deps test)"
+need_python_openpyxl
 cchc_setup
 export PGCLIENTENCODING=UTF8
 

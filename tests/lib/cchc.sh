@@ -80,6 +80,16 @@ enroll() {
 
 sql() { psql -X -At -v ON_ERROR_STOP=1 -c "$1"; }
 
+# Sets PY to a python3 that has openpyxl (Debian's python3-openpyxl; scripts/deps test),
+# or fails the test saying what to install.
+need_python_openpyxl() {
+  PY=
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import openpyxl' 2>/dev/null; then PY=$p; break; fi
+  done
+  [ -n "$PY" ] || fail "no python3 with openpyxl: install python3-openpyxl (scripts/deps test)"
+}
+
 collector_start() {
   local listen=${COLLECTOR_ENDPOINT:-tcp://127.0.0.1:0}
   rm -f "$T/endpoint"
