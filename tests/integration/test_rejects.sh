@@ -44,6 +44,16 @@ check "a report without a key: no answer" "$(send --no-key --unit SNV dossier_re
 grep -q 'event=message_malformed.*not a valid cchc.v1.Report' "$T/collector.log" || fail "garbage not logged"
 grep -q 'event=message_malformed.*unknown message type' "$T/collector.log" || fail "unknown type not logged"
 
+# A report PostgreSQL refuses (here a note that is not UTF-8, which protobuf-c does not
+# check): the batch is written again report by report, only the culprit is rejected, with
+# PostgreSQL's reason, and nothing of it is stored.
+out=$(send --unit SNV --note $'ok \xff bad' dossier_received=1)
+case $out in
+  "rejected database_refused:"*"invalid byte sequence"*) log "ok: refused by the database -> $out" ;;
+  *) fail "a report PostgreSQL refuses: expected 'rejected database_refused: ...', got '$out'" ;;
+esac
+check "nothing of it stored" "$(sql 'SELECT count(*) FROM submission')" 0
+
 # The collector still serves: a good report is accepted, its replay is a duplicate.
 id=$(cat /proc/sys/kernel/random/uuid)
 check "a valid report after all that" "$(send --spool-id "$id" --seq 1 --unit SNV dossier_received=10 dossier_received_online=8)" accepted

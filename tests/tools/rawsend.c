@@ -6,7 +6,8 @@
  *                [--spool-id UUID] [--seq N] [--no-key] [--unit CODE]
  *                [--period KIND:YEAR:INDEX] [--observed-at UNIX] [--final]
  *                [--raw-hex HEX] [--type TYPE] [--timeout MS] [--pad BYTES]
- *                [--unknown-field] [--batch N [--batch-garbage]] [indicator=value ...]
+ *                [--unknown-field] [--batch N [--batch-garbage]] [--note TEXT]
+ *                [indicator=value ...]
  *   cchc-rawsend --flood SECONDS --endpoint tcp://HOST:PORT
  *       opens and drops as many TCP connections as it can for SECONDS, each sending a
  *       few random bytes; prints "connections N".
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
     bool plaintext = false, no_key = false, final = false, unknown_field = false;
     long pad = 0, batch = 0; /* batch > 0: a cchc.v1.ReportBatch of reports seq .. seq+batch-1 */
     bool batch_garbage = false; /* and a malformed element second */
+    const char *note_arg = NULL; /* the report's note, bytes as given (may be invalid UTF-8) */
     double flood_seconds = 0;
     uint8_t spool_id[16];
     cchc_random_bytes(spool_id, sizeof spool_id);
@@ -88,7 +90,7 @@ int main(int argc, char **argv)
     long long observed_at = (long long)time(NULL);
     long timeout = 3000;
     enum { O_EP = 256, O_SK, O_SEC, O_PLAIN, O_ID, O_SEQ, O_NOKEY, O_UNIT, O_PERIOD, O_OBS,
-           O_FINAL, O_RAW, O_TYPE, O_TIMEOUT, O_PAD, O_UNKNOWN, O_FLOOD, O_BATCH, O_GARBAGE };
+           O_FINAL, O_RAW, O_TYPE, O_TIMEOUT, O_PAD, O_UNKNOWN, O_FLOOD, O_BATCH, O_GARBAGE, O_NOTE };
     static const struct option opts[] = {
         {"endpoint", 1, 0, O_EP},   {"server-key", 1, 0, O_SK}, {"secret-key", 1, 0, O_SEC},
         {"plaintext", 0, 0, O_PLAIN}, {"spool-id", 1, 0, O_ID}, {"seq", 1, 0, O_SEQ},
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
         {"observed-at", 1, 0, O_OBS}, {"final", 0, 0, O_FINAL}, {"raw-hex", 1, 0, O_RAW},
         {"type", 1, 0, O_TYPE},     {"timeout", 1, 0, O_TIMEOUT}, {"pad", 1, 0, O_PAD},
         {"unknown-field", 0, 0, O_UNKNOWN}, {"flood", 1, 0, O_FLOOD}, {"batch", 1, 0, O_BATCH},
-        {"batch-garbage", 0, 0, O_GARBAGE}, {0, 0, 0, 0},
+        {"batch-garbage", 0, 0, O_GARBAGE}, {"note", 1, 0, O_NOTE}, {0, 0, 0, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -130,6 +132,7 @@ int main(int argc, char **argv)
         case O_FLOOD: flood_seconds = strtod(optarg, NULL); break;
         case O_BATCH: batch = strtol(optarg, NULL, 10); break;
         case O_GARBAGE: batch_garbage = true; break;
+        case O_NOTE: note_arg = optarg; break;
         default: return 2;
         }
     }
@@ -180,6 +183,8 @@ int main(int argc, char **argv)
         r.n_figures = (size_t)nfig;
         r.figures = fp;
         char *note = NULL;
+        if (note_arg)
+            r.note = (char *)note_arg;
         if (pad > 0) { /* an oversized message: a long note */
             note = malloc((size_t)pad + 1);
             memset(note, 'x', (size_t)pad);
