@@ -19,70 +19,9 @@
 # Environment: CCHC_SRC = repository root (default: two folders above this
 # script). Needs PostgreSQL server binaries and psql.
 
-set -uo pipefail
-
-SRC=${CCHC_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-# shellcheck source=tests/lib/pg.sh
-source "$SRC/tests/lib/pg.sh"
-
-export PGTZ=UTC          # timestamps below are compared in UTC
-export PGCLIENTENCODING=UTF8
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/cchc-test-reporting.XXXXXX")
-cleanup() { pg_stop "$work"; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-pg_start "$work" || { echo "FAIL: could not start PostgreSQL" >&2; exit 1; }
-
-DB=cchc
-psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $DB" -c "CREATE DATABASE ${DB}_oneshot" \
-  || { echo "FAIL: could not create the test databases" >&2; exit 1; }
-
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() {
-  failed=$((failed + 1))
-  printf 'FAIL: %s\n' "$1"
-  shift
-  [ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/      /'
-  return 0
-}
-
-# q SQL [psql args]: runs SQL on the test database, unaligned, tuples only, NULL shown as null.
-q() { local sql=$1; shift; psql -X -At -q -P null=null -v ON_ERROR_STOP=1 -d "$DB" "$@" -c "$sql"; }
-
-# expect NAME SQL [psql args] <<'EOF' ... EOF: the output of SQL must equal stdin exactly.
-expect() {
-  local name=$1 sql=$2 want got
-  shift 2
-  want=$(cat)
-  if ! got=$(q "$sql" "$@" 2>&1); then
-    bad "$name: query failed" "$got"
-    return
-  fi
-  if [ "$got" == "$want" ]; then
-    ok
-  else
-    bad "$name" "--- expected" "$want" "--- got" "$got" "--- diff (expected vs got)" \
-      "$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got"))"
-  fi
-}
-
-# expect_error NAME SQL TEXT [psql args]: SQL must fail with TEXT in its error message.
-expect_error() {
-  local name=$1 sql=$2 text=$3 out
-  shift 3
-  if out=$(q "$sql" "$@" 2>&1); then
-    bad "$name: succeeded, should have failed with '$text'" "$out"
-  elif [[ "$out" == *"$text"* ]]; then
-    ok
-  else
-    bad "$name: failed, but not with '$text'" "$out"
-  fi
-}
+SQLTEST_NULL=null   # NULL shown as null in the expected rows below
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)/sqltest.sh"
+sqltest_start test_reporting_sql
 
 # ---------------------------------------------------------------------------
 # Migrations: all of them with psql; 005 also as a single query string
@@ -1001,5 +940,4 @@ expect "a caller's temp table named like a catalogue table does not change the r
 EOF
 
 # ---------------------------------------------------------------------------
-echo "test_reporting_sql: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sqltest_end
