@@ -76,6 +76,8 @@ grep -q 'event=message_malformed.*not a valid cchc.v1.Report.* bytes=3' "$T/coll
 check "a batch breaking a rule: each rejected with the rule" \
   "$(send --spool-id "$id" --seq 6 --batch 2 --unit SNV dossier_received=-1 | sorted | cut -c1-25 | tr '\n' ' ')" \
   "6 rejected count_negative 7 rejected count_negative "
+check "a garbage batch: no answer" "$(send --type cchc.v1.ReportBatch --raw-hex ffffffffff --timeout 1000)" no-answer
+grep -q 'event=message_malformed.*not a valid cchc.v1.ReportBatch' "$T/collector.log" || fail "garbage batch not logged"
 check "a batch over the limit of 256: no answer" "$(send --spool-id "$id" --seq 100 --batch 257 --unit SNV dossier_received=1 --timeout 1000)" no-answer
 grep -q 'event=message_malformed.*more reports in one cchc.v1.ReportBatch than the limit of 256' "$T/collector.log" \
   || fail "over-long batch not logged"
